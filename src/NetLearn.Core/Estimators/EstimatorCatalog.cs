@@ -1,0 +1,47 @@
+using System.Collections.Concurrent;
+using NetLearn.Linear;
+
+namespace NetLearn.Estimators;
+
+/// <summary>An estimator the command line and other tools can create by name.</summary>
+/// <param name="Name">Kebab-case name used on the command line (<c>logistic-regression</c>).</param>
+/// <param name="Task">Classification or regression.</param>
+/// <param name="Description">One line for help texts.</param>
+/// <param name="NeedsScaling">Whether default preprocessing should standardise numeric features for it.</param>
+/// <param name="Create">Creates the estimator with default hyperparameters.</param>
+public sealed record CatalogEntry(string Name, ModelTask Task, string Description, bool NeedsScaling, Func<IEstimator> Create);
+
+/// <summary>
+/// The estimators available by name. Core algorithms are listed here; other assemblies add theirs with
+/// <see cref="Register"/>.
+/// </summary>
+public static class EstimatorCatalog
+{
+    private static readonly ConcurrentDictionary<string, CatalogEntry> Entries = new(StringComparer.Ordinal);
+
+    static EstimatorCatalog()
+    {
+        Register(new CatalogEntry("linear-regression", ModelTask.Regression, "Ordinary least squares (QR).", true, () => new LinearRegression()));
+        Register(new CatalogEntry("logistic-regression", ModelTask.Classification, "L2-penalised logistic regression (L-BFGS); binary or multinomial.", true, () => new LogisticRegression()));
+    }
+
+    /// <summary>Adds or replaces an entry.</summary>
+    public static void Register(CatalogEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        Entries[entry.Name] = entry;
+    }
+
+    /// <summary>All entries, sorted by name.</summary>
+    public static IReadOnlyList<CatalogEntry> All => [.. Entries.Values.OrderBy(e => e.Name, StringComparer.Ordinal)];
+
+    /// <summary>The entry called <paramref name="name"/>.</summary>
+    /// <exception cref="HyperparameterException">Unknown name; the message lists the known ones.</exception>
+    public static CatalogEntry Get(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return Entries.TryGetValue(name, out var entry)
+            ? entry
+            : throw new HyperparameterException("model", $"unknown model '{name}'. Available: {string.Join(", ", All.Select(e => e.Name))}");
+    }
+}

@@ -1,0 +1,174 @@
+using System.Numerics.Tensors;
+using MathNet.Numerics.LinearAlgebra;
+using NetLearn.Data;
+using NetLearn.Estimators;
+using NetLearn.ModelFiles;
+using NetLearn.Validation;
+using Matrix = NetLearn.LinearAlgebra.Matrix;
+
+namespace NetLearn.Linear;
+
+/// <summary>Hyperparameters of <see cref="LinearRegression"/> (scikit-learn's <c>LinearRegression</c>).</summary>
+public sealed record LinearRegressionOptions : EstimatorOptions
+{
+    /// <summary>Fit an intercept (<c>fit_intercept</c>); otherwise the data are assumed centred.</summary>
+    public bool FitIntercept { get; init; } = true;
+}
+
+/// <summary>
+/// Ordinary least squares: minimises Σ wᵢ (yᵢ − xᵢ·β − b)². Solved by Householder QR of the (weighted, centred) design
+/// matrix; when it is rank-deficient (collinear columns, fewer rows than columns) the minimum-norm solution comes from the
+/// SVD, as with LAPACK's <c>gelsd</c> that scikit-learn uses.
+/// </summary>
+public sealed class LinearRegression(LinearRegressionOptions? options = null)
+    : Estimator<LinearRegressionOptions, LinearRegressionModel>(options ?? new LinearRegressionOptions())
+{
+    /// <summary>The model kind.</summary>
+    public const string KindName = "linear_regression";
+
+    /// <inheritdoc />
+    public override string Kind => KindName;
+
+    /// <inheritdoc />
+    public override LinearRegressionModel Fit(Table features, Column? target = null, FitContext? context = null)
+    {
+        context ??= FitContext.Default;
+        Checks.NotEmpty(features, "LinearRegression");
+        double[] y = Checks.RegressionTarget(features, target, "LinearRegression");
+        var x = features.ToMatrix();
+        double[] w = Checks.SampleWeight(context.SampleWeight, x.Rows) ?? Enumerable.Repeat(1.0, x.Rows).ToArray();
+        context.CancellationToken.ThrowIfCancellationRequested();
+
+        int n = x.Rows, p = x.Columns;
+        var xMean = new double[p];
+        double yMean = 0;
+        if (Options.FitIntercept)
+        {
+            double total = TensorPrimitives.Sum<double>(w);
+            for (int r = 0; r < n; r++)
+            {
+                TensorPrimitives.MultiplyAdd<double>(x.Row(r), w[r] / total, xMean, xMean);
+                yMean += w[r] * y[r] / total;
+            }
+        }
+
+        var a = Matrix<double>.Build.Dense(n, p);
+        var b = Vector<double>.Build.Dense(n);
+        for (int r = 0; r < n; r++)
+        {
+            double sw = Math.Sqrt(w[r]);
+            var row = x.Row(r);
+            for (int c = 0; c < p; c++)
+            {
+                a[r, c] = (row[c] - xMean[c]) * sw;
+            }
+
+            b[r] = (y[r] - yMean) * sw;
+        }
+
+        double[] coef = Solve(a, b);
+        double intercept = Options.FitIntercept ? yMean - TensorPrimitives.Dot<double>(xMean, coef) : 0.0;
+        context.Progress?.Report(new FitProgress(Kind, 1, 1, null));
+        return new LinearRegressionModel(Options, features.Schema, target!.Name, coef, intercept);
+    }
+
+    private static double[] Solve(Matrix<double> a, Vector<double> b)
+    {
+        if (a.RowCount >= a.ColumnCount && a.ColumnCount > 0)
+        {
+            var qr = a.QR(MathNet.Numerics.LinearAlgebra.Factorization.QRMethod.Thin);
+            var diag = qr.R.Diagonal().PointwiseAbs();
+            double tolerance = diag.Maximum() * Math.Max(a.RowCount, a.ColumnCount) * 1e-13;
+            if (diag.Minimum() > tolerance)
+            {
+                return qr.Solve(b).ToArray();
+            }
+        }
+
+        // Rank-deficient: minimum-norm least squares through the SVD, dropping singular values below rcond·σmax.
+        var svd = a.Svd(computeVectors: true);
+        // NumPy's lstsq default: rcond = machine epsilon × max(n, p).
+        double cutoff = svd.S.Count == 0 ? 0 : svd.S[0] * Math.Max(a.RowCount, a.ColumnCount) * 2.220446049250313e-16;
+        var utb = svd.U.TransposeThisAndMultiply(b);
+        var z = Vector<double>.Build.Dense(a.ColumnCount);
+        for (int i = 0; i < svd.S.Count; i++)
+        {
+            if (svd.S[i] > cutoff)
+            {
+                z[i] = utb[i] / svd.S[i];
+            }
+        }
+
+        return svd.VT.TransposeThisAndMultiply(z).ToArray();
+    }
+}
+
+/// <summary>A fitted <see cref="LinearRegression"/>: ŷ = x·<see cref="Coefficients"/> + <see cref="Intercept"/>.</summary>
+public sealed class LinearRegressionModel : IPredictor
+{
+    private readonly double[] _coefficients;
+
+    internal LinearRegressionModel(LinearRegressionOptions options, Schema inputSchema, string targetName, double[] coefficients, double intercept)
+    {
+        Options = options;
+        InputSchema = inputSchema;
+        TargetName = targetName;
+        _coefficients = coefficients;
+        Intercept = intercept;
+    }
+
+    /// <inheritdoc />
+    public string Kind => LinearRegression.KindName;
+
+    /// <inheritdoc />
+    public ModelTask Task => ModelTask.Regression;
+
+    /// <inheritdoc />
+    public Schema InputSchema { get; }
+
+    /// <summary>The hyperparameters.</summary>
+    public LinearRegressionOptions Options { get; }
+
+    /// <inheritdoc />
+    EstimatorOptions IModel.Options => Options;
+
+    /// <summary>The name of the target column (predictions are named after it).</summary>
+    public string TargetName { get; }
+
+    /// <summary>One coefficient per input column (scikit-learn's <c>coef_</c>), in <see cref="FeatureNames"/> order.</summary>
+    public IReadOnlyList<double> Coefficients => _coefficients;
+
+    /// <summary>The intercept (<c>intercept_</c>); 0 when <c>fit_intercept</c> is false.</summary>
+    public double Intercept { get; }
+
+    /// <summary>The input column names (<c>feature_names_in_</c>).</summary>
+    public IReadOnlyList<string> FeatureNames => [.. InputSchema.Names];
+
+    /// <inheritdoc />
+    public Column Predict(Table features) => new NumericColumn(TargetName, Predict(features.ConformTo(InputSchema).ToMatrix()));
+
+    /// <summary>Predicts from a numeric matrix whose columns are in <see cref="FeatureNames"/> order.</summary>
+    public double[] Predict(Matrix features)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        double[] result = features.Multiply(_coefficients);
+        TensorPrimitives.Add<double>(result, Intercept, result);
+        return result;
+    }
+
+    /// <inheritdoc />
+    public void Save(ModelWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        writer.Write("target", TargetName);
+        writer.Write("coef", _coefficients);
+        writer.Write("intercept", Intercept);
+    }
+
+    internal static LinearRegressionModel Load(ModelReader reader) => new(
+        reader.ReadOptions<LinearRegressionOptions>(),
+        reader.ReadSchema("input_schema"),
+        reader.ReadString("target"),
+        reader.ReadDoubles("coef"),
+        reader.ReadDouble("intercept"));
+}

@@ -1,0 +1,20 @@
+using NetLearn.Linear;
+using NetLearn.Pipelines;
+using NetLearn.Preprocessing;
+
+namespace NetLearn.ModelFiles;
+
+/// <summary>Registers the loaders of the model kinds defined in NetLearn.Core.</summary>
+internal static class CoreModels
+{
+    public static void RegisterAll()
+    {
+        ModelRegistry.Register(LinearRegression.KindName, LinearRegressionModel.Load);
+        ModelRegistry.Register(LogisticRegression.KindName, LogisticRegressionModel.Load);
+        ModelRegistry.Register(StandardScaler.KindName, StandardScalerModel.Load);
+        ModelRegistry.Register(SimpleImputer.KindName, SimpleImputerModel.Load);
+        ModelRegistry.Register(OneHotEncoder.KindName, OneHotEncoderModel.Load);
+        ModelRegistry.Register(Pipeline.KindName, PipelineModel.Load);
+        ModelRegistry.Register(ColumnTransformer.KindName, ColumnTransformerModel.Load);
+    }
+}
