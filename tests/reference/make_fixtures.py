@@ -23,10 +23,12 @@ string order, the order NetLearn uses; a binary problem's positive class is clas
 import json
 import math
 import os
+import warnings
 
 import numpy as np
 import pandas as pd
 import sklearn
+from scipy.optimize._linesearch import LineSearchWarning  # not re-exported in this scipy
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LinearRegression, LogisticRegression
 from sklearn.metrics import (
@@ -142,11 +144,14 @@ def linear_regression():
 # ---------------------------------------------------------------- b. LogisticRegression
 
 def logistic_gradient_max_abs(model, Xs, y, sample_weight):
-    """Largest |component| of the gradient of sklearn's lbfgs objective at the fit.
+    """Largest |component| of the gradient of sklearn's objective at the fit.
 
-    sklearn minimises  0.5*||W||^2 + C * sum_i s_i * loss_i  (intercept not penalised),
-    with loss = binary log-loss on one sigmoid for two classes and multinomial
-    log-loss otherwise. A tiny value here shows the fixture sits at the optimum.
+    In the textbook form the objective is  0.5*||W||^2 + C * sum_i s_i * loss_i
+    (intercept not penalised; s_i = class weight of row i, else 1), with loss =
+    binary log-loss on one sigmoid for two classes and multinomial log-loss
+    otherwise. sklearn 1.2's lbfgs/newton-cg minimise that divided by C, i.e.
+    sum_i s_i*loss_i + 0.5/C*||W||^2 (their tol applies to this gradient), so we
+    return the gradient on the same scale: grad / C.
     """
     C = model.C
     classes = model.classes_
@@ -157,13 +162,13 @@ def logistic_gradient_max_abs(model, Xs, y, sample_weight):
         r = s * (p - t)
         g_w = model.coef_[0] + C * (Xs.T @ r)
         g_b = C * r.sum()
-        return float(max(np.abs(g_w).max(), abs(g_b)))
+        return float(max(np.abs(g_w).max(), abs(g_b))) / C
     T = (y[:, None] == classes[None, :]).astype(float)
     P = model.predict_proba(Xs)
     R = s[:, None] * (P - T)
     g_W = model.coef_ + C * (R.T @ Xs)
     g_b = C * R.sum(axis=0)
-    return float(max(np.abs(g_W).max(), np.abs(g_b).max()))
+    return float(max(np.abs(g_W).max(), np.abs(g_b).max())) / C
 
 
 def logistic_regression():
@@ -188,7 +193,24 @@ def logistic_regression():
         assert n_iter < max_iter, f"{name}: lbfgs hit max_iter"
         sw = None if class_weight is None else compute_sample_weight(class_weight, y)
         grad = logistic_gradient_max_abs(model, Xs, y, sw)
-        assert grad < 1e-4, f"{name}: gradient {grad} too large, not at the optimum"
+        # lbfgs stops on scipy's default relative-reduction test (ftol ~2.2e-9)
+        # long before the 1e-12 gradient test, so expect ~1e-4 here, not 1e-12.
+        assert grad < 1e-3, f"{name}: gradient {grad} too large, not near the optimum"
+
+        # The exact optimum, for tight comparisons: the same objective solved by
+        # newton-cg to a gradient of 1e-8 (about as far as float64 allows for these
+        # sums), then checked independently.
+        # Its last line search can report failure once the gradient is at rounding
+        # level; that warning is silenced and the gradient is checked below instead.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            warnings.simplefilter("ignore", LineSearchWarning)
+            exact = LogisticRegression(C=C, class_weight=class_weight, solver="newton-cg",
+                                       tol=1e-8, max_iter=max_iter).fit(Xs, y)
+        assert int(np.max(exact.n_iter_)) < max_iter, f"{name}: newton-cg hit max_iter"
+        exact_grad = logistic_gradient_max_abs(exact, Xs, y, sw)
+        assert exact_grad < 1e-7, f"{name}: newton-cg gradient {exact_grad}"
+        exact_proba = exact.predict_proba(Xs)
 
         proba = model.predict_proba(Xs)
         assert np.allclose(proba.sum(axis=1), 1.0, atol=1e-12), name
@@ -210,9 +232,21 @@ def logistic_regression():
             "train_log_loss": float(log_loss(y, proba, labels=model.classes_)),
             "n_iter": n_iter,
             "gradient_max_abs": grad,
+            "optimum": {
+                "solver": "newton-cg",
+                "coef": floats(exact.coef_),
+                "intercept": floats(exact.intercept_),
+                "train_log_loss": float(log_loss(y, exact_proba, labels=exact.classes_)),
+                "gradient_max_abs": exact_grad,
+                "lbfgs_coef_max_abs_diff": float(np.abs(model.coef_ - exact.coef_).max()),
+                "lbfgs_intercept_max_abs_diff": float(np.abs(model.intercept_ - exact.intercept_).max()),
+                "lbfgs_proba_max_abs_diff": float(np.abs(proba - exact_proba).max()),
+            },
         }
         assert all_finite(case), name
-        print(f"  {name}: n_iter={n_iter} |grad|max={grad:.2e} acc={case['train_accuracy']:.4f}")
+        print(f"  {name}: n_iter={n_iter} |grad|max={grad:.2e} acc={case['train_accuracy']:.4f} "
+              f"optimum |grad|={exact_grad:.1e} coef diff vs optimum={case['optimum']['lbfgs_coef_max_abs_diff']:.1e} "
+              f"proba diff={case['optimum']['lbfgs_proba_max_abs_diff']:.1e}")
         cases.append(case)
 
     write_json("logistic_regression.json", {
@@ -223,8 +257,16 @@ def logistic_regression():
                  "sigmoid, coef has 1 row, proba[:,1] is P(classes[1]). Multiclass: multinomial softmax, coef "
                  "has k rows. classes sorted in ordinal string order. train_log_loss is the unweighted mean "
                  "log-loss on the training rows (also for class_weight='balanced'). proba holds the first "
-                 "proba_rows rows (all rows here). n_iter and gradient_max_abs (largest gradient component of "
-                 "the objective at the fit) are diagnostics of convergence.",
+                 "proba_rows rows (all rows here). n_iter and gradient_max_abs are convergence diagnostics; "
+                 "gradient_max_abs is on sklearn's scale, i.e. the max |component| of the gradient of "
+                 "sum_i s_i*loss_i + 0.5/C*||W||^2 (s_i = class weight, else 1). CAUTION: sklearn's lbfgs stops on scipy's default "
+                 "relative function-reduction test (ftol ~2.2e-9) well before tol=1e-12, so coef/intercept/proba "
+                 "here are sklearn's actual output but sit ~1e-4 (coef) / ~5e-5 (proba) from the exact optimum. "
+                 "'optimum' holds the exact optimum (newton-cg, gradient < 1e-7) and the lbfgs-vs-optimum "
+                 "differences. Multiclass intercepts are only defined up to a common shift (softmax is shift-invariant "
+                 "and intercepts are not penalised); sklearn's fits, started from zero, have intercepts summing to ~0, "
+                 "so compare after centering or compare probabilities. Compare a well-converged solver "
+                 "against 'optimum' tightly, or against the top-level sklearn values with a tolerance above lbfgs_*_max_abs_diff.",
         "cases": cases,
     })
 

@@ -19,6 +19,7 @@ public abstract record EstimatorOptions
     public JsonObject ToJson() => (JsonObject)JsonSerializer.SerializeToNode(this, GetType(), HyperParameters.JsonOptions)!;
 
     /// <summary>The snake_case hyperparameter names.</summary>
+    [JsonIgnore]
     public IReadOnlyList<string> ParameterNames => [.. ToJson().Select(p => p.Key)];
 }
 

@@ -70,7 +70,7 @@ public static class Lbfgs
         int stored = 0, newest = -1;
         for (int iteration = 1; ; iteration++)
         {
-            if (TensorPrimitives.MaxMagnitude<double>(g) <= settings.GradientTolerance)
+            if (Math.Abs(TensorPrimitives.MaxMagnitude<double>(g)) <= settings.GradientTolerance)
             {
                 return new LbfgsResult(x, f, iteration - 1, true, "Gradient tolerance reached.");
             }
@@ -95,7 +95,7 @@ public static class Lbfgs
             double fNew = LineSearch(objective, x, f, dg0, d, step0, xNew, gNew, out bool ok);
             if (!ok)
             {
-                bool converged = TensorPrimitives.MaxMagnitude<double>(g) <= Math.Max(settings.GradientTolerance, 1e-6);
+                bool converged = Math.Abs(TensorPrimitives.MaxMagnitude<double>(g)) <= Math.Max(settings.GradientTolerance, 1e-6);
                 return new LbfgsResult(x, f, iteration - 1, converged, "The line search could not decrease the objective further (limit of machine precision).");
             }
 

@@ -1,0 +1,63 @@
+using System.CommandLine;
+using System.Text.Json.Nodes;
+using NetLearn.Data;
+using NetLearn.Estimators;
+using NetLearn.Metrics;
+using NetLearn.ModelFiles;
+using Spectre.Console;
+using Table = NetLearn.Data.Table;
+
+namespace NetLearn.Cli.Commands;
+
+/// <summary><c>netlearn evaluate</c>: score a saved model on labelled data.</summary>
+public static class EvaluateCommand
+{
+    /// <summary>Builds the command.</summary>
+    public static Command Create(CliConsole console)
+    {
+        var model = new Option<string>("--model") { Description = "The model file (.nlm).", Required = true };
+        var data = new Option<string>("--data") { Description = "Labelled data: CSV, Parquet or Arrow.", Required = true };
+        var target = new Option<string>("--target") { Description = "The column with the true values.", Required = true };
+        var json = new Option<bool>("--json") { Description = "Print one JSON object instead of a report." };
+        var command = new Command("evaluate", "Score a saved model on labelled data.") { model, data, target, json };
+        command.SetAction(parse =>
+        {
+            string modelPath = parse.GetValue(model)!;
+            var fitted = ModelFile.Load(modelPath) as IPredictor
+                ?? throw new UsageException("The model is a transformer and makes no predictions.");
+            var table = Table.Load(parse.GetValue(data)!);
+            string targetName = parse.GetValue(target)!;
+            var truth = table[targetName];
+            int[] labelled = [.. Enumerable.Range(0, table.RowCount).Where(i => !truth.IsMissing(i))];
+            if (labelled.Length < table.RowCount)
+            {
+                console.Notice($"note: {table.RowCount - labelled.Length} rows without a target value were left out.");
+                table = table.Take(labelled);
+            }
+
+            var metrics = ModelEvaluation.Evaluate(fitted, table, table[targetName]);
+            var manifest = ModelFile.ReadManifest(modelPath);
+            if (parse.GetValue(json))
+            {
+                console.WriteJson(new JsonObject
+                {
+                    ["model"] = manifest.ModelKind,
+                    ["task"] = fitted.Task.ToString().ToLowerInvariant(),
+                    ["metrics"] = new JsonObject([.. metrics.Select(m => KeyValuePair.Create(m.Key, (JsonNode?)m.Value))]),
+                    ["test_rows"] = table.RowCount,
+                });
+                return ExitCodes.Ok;
+            }
+
+            var report = new Spectre.Console.Table().AddColumn("metric").AddColumn($"{table.RowCount} rows");
+            foreach (var (name, value) in metrics)
+            {
+                report.AddRow(name, Training.Format(value));
+            }
+
+            console.Human.Write(report);
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,3 @@
+using NetLearn.Cli;
+
+return await CliApp.RunAsync(args, Console.Out, Console.Error).ConfigureAwait(false);
