@@ -24,7 +24,7 @@ public sealed record CsvOptions
     /// <summary>Upper bound on the number of levels of an inferred categorical column.</summary>
     public int MaxCategories { get; init; } = 1000;
 
-    /// <summary>The missing-value markers used by default: empty, NA, N/A, NaN, nan, null, NULL, None and ?.</summary>
+    /// <summary>The missing-value markers used by default: empty, NA, N/A, NaN, nan, null, NULL and ? (not "None", which is often a real category).</summary>
     public static IReadOnlySet<string> DefaultMissingValues { get; } =
-        new HashSet<string>(["", "NA", "N/A", "NaN", "nan", "null", "NULL", "None", "?"], StringComparer.Ordinal);
+        new HashSet<string>(["", "NA", "N/A", "NaN", "nan", "null", "NULL", "?"], StringComparer.Ordinal);
 }
