@@ -17,7 +17,7 @@ internal static class Fixture
 
     public static double[] Doubles(this JsonElement e) => [.. e.EnumerateArray().Select(v => v.GetDouble())];
 
-    public static string?[] Strings(this JsonElement e) => [.. e.EnumerateArray().Select(v => v.ValueKind == JsonValueKind.Null ? null : v.ToString())];
+    public static string[] Strings(this JsonElement e) => [.. e.EnumerateArray().Select(v => v.ValueKind == JsonValueKind.Null ? null! : v.ToString())];
 
     public static double[][] Rows(this JsonElement e) => [.. e.EnumerateArray().Select(Doubles)];
 
