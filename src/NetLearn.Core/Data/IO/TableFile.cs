@@ -10,6 +10,8 @@ public static class TableFile
         return FormatOf(path) switch
         {
             "tsv" => CsvFormat.Read(path, new CsvOptions { Delimiter = '\t' }),
+            "parquet" => ParquetFormat.Read(path),
+            "arrow" => ArrowFormat.Read(path),
             _ => CsvFormat.Read(path),
         };
     }
@@ -22,6 +24,12 @@ public static class TableFile
         {
             case "tsv":
                 CsvFormat.Write(table, path, new CsvOptions { Delimiter = '\t' });
+                break;
+            case "parquet":
+                ParquetFormat.Write(table, path);
+                break;
+            case "arrow":
+                ArrowFormat.Write(table, path);
                 break;
             default:
                 CsvFormat.Write(table, path);
