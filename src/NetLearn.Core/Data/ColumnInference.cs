@@ -6,7 +6,7 @@ namespace NetLearn.Data;
 /// <summary>
 /// Infers a column's kind from its text cells and parses it. The rules, in order: every non-missing cell parses as an
 /// invariant-culture number → numeric; every one is true/false (any case) → boolean; every one is an ISO-8601 date or
-/// date-time → date-time; few distinct values (see <see cref="CsvOptions.MaxCategoricalFraction"/>) → categorical;
+/// date-time → date-time; few distinct values (see <see cref="HasFewLevels"/>) → categorical;
 /// otherwise text. A column with no values at all is numeric (all missing).
 /// </summary>
 public static class ColumnInference
@@ -69,9 +69,19 @@ public static class ColumnInference
             return ColumnKind.DateTime;
         }
 
-        bool fewLevels = distinct.Count <= options.MaxCategories && distinct.Count <= Math.Max(1, options.MaxCategoricalFraction * present);
-        return fewLevels ? ColumnKind.Categorical : ColumnKind.Text;
+        return HasFewLevels(distinct.Count, present, options) ? ColumnKind.Categorical : ColumnKind.Text;
     }
+
+    /// <summary>
+    /// The categorical-versus-text rule: some value repeats, and the distinct values number at most
+    /// max(20, <see cref="CsvOptions.MaxCategoricalFraction"/> × present values) and at most <see cref="CsvOptions.MaxCategories"/>.
+    /// A column whose values are all different (names, identifiers) is text.
+    /// </summary>
+    internal static bool HasFewLevels(int distinct, int present, CsvOptions options) =>
+        present > 0
+        && distinct < present
+        && distinct <= options.MaxCategories
+        && distinct <= Math.Max(20, options.MaxCategoricalFraction * present);
 
     /// <summary>
     /// Parses raw cells as <paramref name="kind"/>. A cell that does not parse throws a <see cref="DataValidationException"/>

@@ -16,8 +16,8 @@ public sealed record CsvOptions
     public IReadOnlyDictionary<string, ColumnKind> ColumnKinds { get; init; } = new Dictionary<string, ColumnKind>();
 
     /// <summary>
-    /// A non-numeric string column is categorical (else text) when its distinct values are at most this fraction
-    /// of its non-missing values and at most <see cref="MaxCategories"/>.
+    /// A non-numeric string column is categorical (else text) when some value repeats and its distinct values are at
+    /// most max(20, this fraction of its non-missing values) and at most <see cref="MaxCategories"/>.
     /// </summary>
     public double MaxCategoricalFraction { get; init; } = 0.5;
 

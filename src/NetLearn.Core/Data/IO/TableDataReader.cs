@@ -1,4 +1,5 @@
 using System.Collections;
+using System.Collections.ObjectModel;
 using System.Data.Common;
 using System.Globalization;
 
@@ -8,7 +9,7 @@ namespace NetLearn.Data.IO;
 /// Reads a <see cref="Table"/> through ADO.NET's <see cref="DbDataReader"/>, so any consumer of data readers
 /// (CSV writers, bulk copy into databases) can take NetLearn data. Missing values read as <see cref="DBNull"/>.
 /// </summary>
-public sealed class TableDataReader : DbDataReader
+public sealed class TableDataReader : DbDataReader, IDbColumnSchemaGenerator
 {
     private readonly Table _table;
     private readonly bool _asText;
@@ -153,5 +154,22 @@ public sealed class TableDataReader : DbDataReader
     public override long GetInt64(int ordinal) => Convert.ToInt64(GetValue(ordinal), CultureInfo.InvariantCulture);
 
     /// <inheritdoc />
+    public ReadOnlyCollection<DbColumn> GetColumnSchema() =>
+        new([.. Enumerable.Range(0, FieldCount).Select(i => (DbColumn)new TableDbColumn(GetName(i), i, GetFieldType(i)))]);
+
+    /// <inheritdoc />
     public override IEnumerator GetEnumerator() => new DbEnumerator(this, closeReader: false);
+}
+
+/// <summary>Column metadata of a <see cref="TableDataReader"/>.</summary>
+internal sealed class TableDbColumn : DbColumn
+{
+    public TableDbColumn(string name, int ordinal, Type type)
+    {
+        ColumnName = name;
+        ColumnOrdinal = ordinal;
+        DataType = type;
+        DataTypeName = type.Name;
+        AllowDBNull = true;
+    }
 }

@@ -54,10 +54,7 @@ internal static class TypedColumns
             }
         }
 
-        bool fewLevels = present > 0
-            && distinct.Count <= Defaults.MaxCategories
-            && distinct.Count <= Math.Max(1, Defaults.MaxCategoricalFraction * present);
-        return fewLevels ? ColumnKind.Categorical : ColumnKind.Text;
+        return ColumnInference.HasFewLevels(distinct.Count, present, Defaults) ? ColumnKind.Categorical : ColumnKind.Text;
     }
 
     /// <summary>The marker text for a kind (<c>numeric</c>, <c>categorical</c>, <c>text</c>, <c>boolean</c>, <c>datetime</c>).</summary>
