@@ -104,50 +104,37 @@ public sealed class LinearRegression(LinearRegressionOptions? options = null)
 }
 
 /// <summary>A fitted <see cref="LinearRegression"/>: ŷ = x·<see cref="Coefficients"/> + <see cref="Intercept"/>.</summary>
-public sealed class LinearRegressionModel : IPredictor
+public sealed class LinearRegressionModel : FittedModel<LinearRegressionOptions>, IPredictor
 {
     private readonly double[] _coefficients;
 
     internal LinearRegressionModel(LinearRegressionOptions options, Schema inputSchema, string targetName, double[] coefficients, double intercept)
+        : base(options, inputSchema)
     {
-        Options = options;
-        InputSchema = inputSchema;
         TargetName = targetName;
         _coefficients = coefficients;
         Intercept = intercept;
     }
 
     /// <inheritdoc />
-    public string Kind => LinearRegression.KindName;
+    public override string Kind => LinearRegression.KindName;
 
     /// <inheritdoc />
-    public ModelTask Task => ModelTask.Regression;
-
-    /// <inheritdoc />
-    public Schema InputSchema { get; }
-
-    /// <summary>The hyperparameters.</summary>
-    public LinearRegressionOptions Options { get; }
-
-    /// <inheritdoc />
-    EstimatorOptions IModel.Options => Options;
+    public override ModelTask Task => ModelTask.Regression;
 
     /// <summary>The name of the target column (predictions are named after it).</summary>
     public string TargetName { get; }
 
-    /// <summary>One coefficient per input column (scikit-learn's <c>coef_</c>), in <see cref="FeatureNames"/> order.</summary>
+    /// <summary>One coefficient per input column (scikit-learn's <c>coef_</c>), in <c>FeatureNames</c> order.</summary>
     public IReadOnlyList<double> Coefficients => _coefficients;
 
     /// <summary>The intercept (<c>intercept_</c>); 0 when <c>fit_intercept</c> is false.</summary>
     public double Intercept { get; }
 
-    /// <summary>The input column names (<c>feature_names_in_</c>).</summary>
-    public IReadOnlyList<string> FeatureNames => [.. InputSchema.Names];
-
     /// <inheritdoc />
     public Column Predict(Table features) => new NumericColumn(TargetName, Predict(features.ConformTo(InputSchema).ToMatrix()));
 
-    /// <summary>Predicts from a numeric matrix whose columns are in <see cref="FeatureNames"/> order.</summary>
+    /// <summary>Predicts from a numeric matrix whose columns are in <c>FeatureNames</c> order.</summary>
     public double[] Predict(Matrix features)
     {
         ArgumentNullException.ThrowIfNull(features);
@@ -157,7 +144,7 @@ public sealed class LinearRegressionModel : IPredictor
     }
 
     /// <inheritdoc />
-    public void Save(ModelWriter writer)
+    public override void Save(ModelWriter writer)
     {
         ArgumentNullException.ThrowIfNull(writer);
         writer.Write("target", TargetName);

@@ -216,12 +216,11 @@ internal sealed class LogisticObjective(Matrix x, int[] y, double[] weights, int
 }
 
 /// <summary>A fitted <see cref="LogisticRegression"/>.</summary>
-public sealed class LogisticRegressionModel : IClassifier
+public sealed class LogisticRegressionModel : FittedModel<LogisticRegressionOptions>, IClassifier
 {
     internal LogisticRegressionModel(LogisticRegressionOptions options, Schema inputSchema, Column classes, Matrix coefficients, double[] intercept, int iterations, bool converged)
+        : base(options, inputSchema)
     {
-        Options = options;
-        InputSchema = inputSchema;
         Classes = classes;
         Coefficients = coefficients;
         Intercept = intercept;
@@ -231,26 +230,17 @@ public sealed class LogisticRegressionModel : IClassifier
     }
 
     /// <inheritdoc />
-    public string Kind => LogisticRegression.KindName;
+    public override string Kind => LogisticRegression.KindName;
 
     /// <inheritdoc />
-    public ModelTask Task => ModelTask.Classification;
-
-    /// <inheritdoc />
-    public Schema InputSchema { get; }
-
-    /// <summary>The hyperparameters.</summary>
-    public LogisticRegressionOptions Options { get; }
-
-    /// <inheritdoc />
-    EstimatorOptions IModel.Options => Options;
+    public override ModelTask Task => ModelTask.Classification;
 
     /// <inheritdoc />
     public Column Classes { get; }
 
     /// <summary>
     /// Coefficients (scikit-learn's <c>coef_</c>): one row for two classes (the log-odds of <c>Classes[1]</c>),
-    /// otherwise one row per class; columns follow <see cref="FeatureNames"/>.
+    /// otherwise one row per class; columns follow <c>FeatureNames</c>.
     /// </summary>
     public Matrix Coefficients { get; }
 
@@ -263,15 +253,12 @@ public sealed class LogisticRegressionModel : IClassifier
     /// <summary>Whether the solver met <c>tol</c> within <c>max_iter</c>; when false, raise <c>max_iter</c> or scale the features.</summary>
     public bool Converged { get; }
 
-    /// <summary>The input column names (<c>feature_names_in_</c>).</summary>
-    public IReadOnlyList<string> FeatureNames => [.. InputSchema.Names];
-
     private ClassLabels Labels { get; }
 
     /// <inheritdoc />
     public Matrix PredictProba(Table features) => PredictProba(features.ConformTo(InputSchema).ToMatrix());
 
-    /// <summary>Class probabilities from a numeric matrix whose columns are in <see cref="FeatureNames"/> order.</summary>
+    /// <summary>Class probabilities from a numeric matrix whose columns are in <c>FeatureNames</c> order.</summary>
     public Matrix PredictProba(Matrix features)
     {
         ArgumentNullException.ThrowIfNull(features);
@@ -305,7 +292,7 @@ public sealed class LogisticRegressionModel : IClassifier
     public Column Predict(Table features) => Labels.Decode(ArgMax(PredictProba(features)), Classes.Name);
 
     /// <inheritdoc />
-    public void Save(ModelWriter writer)
+    public override void Save(ModelWriter writer)
     {
         ArgumentNullException.ThrowIfNull(writer);
         writer.Write("classes", Classes);

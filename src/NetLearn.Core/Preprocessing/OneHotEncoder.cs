@@ -79,16 +79,15 @@ public sealed class OneHotEncoder(OneHotEncoderOptions? options = null)
 }
 
 /// <summary>A fitted <see cref="OneHotEncoder"/>.</summary>
-public sealed class OneHotEncoderModel : ITransformerModel
+public sealed class OneHotEncoderModel : FittedModel<OneHotEncoderOptions>, ITransformerModel
 {
     private readonly string[][] _categories;
     private readonly int[] _dropped;
     private readonly Dictionary<string, int>[] _index;
 
     internal OneHotEncoderModel(OneHotEncoderOptions options, Schema inputSchema, string[][] categories)
+        : base(options, inputSchema)
     {
-        Options = options;
-        InputSchema = inputSchema;
         _categories = categories;
         _dropped = [.. categories.Select(c => options.Drop switch
         {
@@ -113,19 +112,10 @@ public sealed class OneHotEncoderModel : ITransformerModel
     }
 
     /// <inheritdoc />
-    public string Kind => OneHotEncoder.KindName;
+    public override string Kind => OneHotEncoder.KindName;
 
     /// <inheritdoc />
-    public ModelTask Task => ModelTask.Transform;
-
-    /// <inheritdoc />
-    public Schema InputSchema { get; }
-
-    /// <summary>The hyperparameters.</summary>
-    public OneHotEncoderOptions Options { get; }
-
-    /// <inheritdoc />
-    EstimatorOptions IModel.Options => Options;
+    public override ModelTask Task => ModelTask.Transform;
 
     /// <summary>The categories of each input column, in output order (<c>categories_</c>).</summary>
     public IReadOnlyList<IReadOnlyList<string>> Categories => _categories;
@@ -174,7 +164,7 @@ public sealed class OneHotEncoderModel : ITransformerModel
     }
 
     /// <inheritdoc />
-    public void Save(ModelWriter writer)
+    public override void Save(ModelWriter writer)
     {
         ArgumentNullException.ThrowIfNull(writer);
         var child = writer.Child("categories");

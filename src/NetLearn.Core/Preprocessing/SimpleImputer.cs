@@ -116,31 +116,21 @@ public sealed class SimpleImputer(SimpleImputerOptions? options = null)
 }
 
 /// <summary>A fitted <see cref="SimpleImputer"/>.</summary>
-public sealed class SimpleImputerModel : ITransformerModel
+public sealed class SimpleImputerModel : FittedModel<SimpleImputerOptions>, ITransformerModel
 {
     private readonly string[] _statistics;
 
     internal SimpleImputerModel(SimpleImputerOptions options, Schema inputSchema, string[] statistics)
+        : base(options, inputSchema)
     {
-        Options = options;
-        InputSchema = inputSchema;
         _statistics = statistics;
     }
 
     /// <inheritdoc />
-    public string Kind => SimpleImputer.KindName;
+    public override string Kind => SimpleImputer.KindName;
 
     /// <inheritdoc />
-    public ModelTask Task => ModelTask.Transform;
-
-    /// <inheritdoc />
-    public Schema InputSchema { get; }
-
-    /// <summary>The hyperparameters.</summary>
-    public SimpleImputerOptions Options { get; }
-
-    /// <inheritdoc />
-    EstimatorOptions IModel.Options => Options;
+    public override ModelTask Task => ModelTask.Transform;
 
     /// <summary>The fill value of each column, as invariant text (<c>statistics_</c>).</summary>
     public IReadOnlyList<string> Statistics => _statistics;
@@ -171,7 +161,7 @@ public sealed class SimpleImputerModel : ITransformerModel
     }
 
     /// <inheritdoc />
-    public void Save(ModelWriter writer)
+    public override void Save(ModelWriter writer)
     {
         ArgumentNullException.ThrowIfNull(writer);
         writer.Write("statistics", _statistics);

@@ -96,35 +96,25 @@ public sealed class StandardScaler(StandardScalerOptions? options = null)
 }
 
 /// <summary>A fitted <see cref="StandardScaler"/>.</summary>
-public sealed class StandardScalerModel : ITransformerModel
+public sealed class StandardScalerModel : FittedModel<StandardScalerOptions>, ITransformerModel
 {
     private readonly double[] _mean;
     private readonly double[] _variance;
     private readonly double[] _scale;
 
     internal StandardScalerModel(StandardScalerOptions options, Schema inputSchema, double[] mean, double[] variance, double[] scale)
+        : base(options, inputSchema)
     {
-        Options = options;
-        InputSchema = inputSchema;
         _mean = mean;
         _variance = variance;
         _scale = scale;
     }
 
     /// <inheritdoc />
-    public string Kind => StandardScaler.KindName;
+    public override string Kind => StandardScaler.KindName;
 
     /// <inheritdoc />
-    public ModelTask Task => ModelTask.Transform;
-
-    /// <inheritdoc />
-    public Schema InputSchema { get; }
-
-    /// <summary>The hyperparameters.</summary>
-    public StandardScalerOptions Options { get; }
-
-    /// <inheritdoc />
-    EstimatorOptions IModel.Options => Options;
+    public override ModelTask Task => ModelTask.Transform;
 
     /// <summary>Per-column means (<c>mean_</c>).</summary>
     public IReadOnlyList<double> Mean => _mean;
@@ -159,7 +149,7 @@ public sealed class StandardScalerModel : ITransformerModel
     }
 
     /// <inheritdoc />
-    public void Save(ModelWriter writer)
+    public override void Save(ModelWriter writer)
     {
         ArgumentNullException.ThrowIfNull(writer);
         writer.Write("mean", _mean);
