@@ -138,6 +138,7 @@ public static class Training
         ArgumentNullException.ThrowIfNull(request);
         ModelFile.Save(path, result.Model, new TrainingInfo
         {
+            Estimator = result.Entry.Name,
             Rows = result.TrainRows,
             TestRows = result.TestRows,
             FitSeconds = result.FitSeconds,

@@ -61,6 +61,20 @@ public sealed class EndToEndTests : IDisposable
     }
 
     [Fact]
+    public async Task ParquetInArrowOutAndEvaluateReportsTheEstimator()
+    {
+        string data = PathOf("diabetes.parquet"), model = PathOf("d.nlm"), predictions = PathOf("pred.arrow");
+        Assert.Equal(0, (await InProcess("datasets", "export", "diabetes", "--out", data)).Code);
+        var train = await InProcess("train", "--data", data, "--target", "target", "--model", "linear-regression", "--out", model, "--json");
+        Assert.True(train.Code == 0, train.Stderr);
+        Assert.InRange(JsonNode.Parse(train.Stdout)!["metrics"]!["r2"]!.GetValue<double>(), 0.3, 0.7);
+        Assert.Equal(0, (await InProcess("predict", "--model", model, "--data", data, "--out", predictions)).Code);
+        Assert.Equal(442, NetLearn.Data.Table.Load(predictions).RowCount);
+        var evaluate = await InProcess("evaluate", "--model", model, "--data", data, "--target", "target", "--json");
+        Assert.Equal("linear-regression", JsonNode.Parse(evaluate.Stdout)!["model"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task BadInputExitsWithCode2AndLeavesNoOutput()
     {
         string data = PathOf("iris.csv"), model = PathOf("m.nlm");

@@ -41,7 +41,7 @@ public static class EvaluateCommand
             {
                 console.WriteJson(new JsonObject
                 {
-                    ["model"] = manifest.ModelKind,
+                    ["model"] = manifest.Training["estimator"]?.GetValue<string>() ?? manifest.ModelKind,
                     ["task"] = fitted.Task.ToString().ToLowerInvariant(),
                     ["metrics"] = new JsonObject([.. metrics.Select(m => KeyValuePair.Create(m.Key, (JsonNode?)m.Value))]),
                     ["test_rows"] = table.RowCount,

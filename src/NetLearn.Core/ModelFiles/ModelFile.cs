@@ -230,6 +230,9 @@ public static class ModelFile
 /// <summary>Training metadata recorded in a model file's manifest.</summary>
 public sealed record TrainingInfo
 {
+    /// <summary>The estimator's catalog name (<c>logistic-regression</c>), when trained through the catalog.</summary>
+    public string? Estimator { get; init; }
+
     /// <summary>Rows the final model was fitted on.</summary>
     public int? Rows { get; init; }
 
