@@ -16,9 +16,10 @@ public sealed record LinearRegressionOptions : EstimatorOptions
 }
 
 /// <summary>
-/// Ordinary least squares: minimises Σ wᵢ (yᵢ − xᵢ·β − b)². Solved by Householder QR of the (weighted, centred) design
-/// matrix; when it is rank-deficient (collinear columns, fewer rows than columns) the minimum-norm solution comes from the
-/// SVD, as with LAPACK's <c>gelsd</c> that scikit-learn uses.
+/// Ordinary least squares: minimises Σ wᵢ (yᵢ − xᵢ·β − b)². Well-conditioned problems are solved through the
+/// equilibrated normal equations (Cholesky); others by Householder QR of the weighted, centred design matrix; when that
+/// is rank-deficient (collinear columns, fewer rows than columns) the minimum-norm solution comes from the SVD, as with
+/// LAPACK's <c>gelsd</c> that scikit-learn uses.
 /// </summary>
 public sealed class LinearRegression(LinearRegressionOptions? options = null)
     : Estimator<LinearRegressionOptions, LinearRegressionModel>(options ?? new LinearRegressionOptions())
@@ -52,24 +53,82 @@ public sealed class LinearRegression(LinearRegressionOptions? options = null)
             }
         }
 
-        var a = Matrix<double>.Build.Dense(n, p);
-        var b = Vector<double>.Build.Dense(n);
+        // The weighted, centred design, column-major so that column kernels run over contiguous memory.
+        var design = new double[n * p];
+        var b = new double[n];
         for (int r = 0; r < n; r++)
         {
             double sw = Math.Sqrt(w[r]);
             var row = x.Row(r);
             for (int c = 0; c < p; c++)
             {
-                a[r, c] = (row[c] - xMean[c]) * sw;
+                design[(c * n) + r] = (row[c] - xMean[c]) * sw;
             }
 
             b[r] = (y[r] - yMean) * sw;
         }
 
-        double[] coef = Solve(a, b);
+        double[] coef = SolveWellConditioned(design, b, n, p)
+            ?? Solve(Matrix<double>.Build.Dense(n, p, design), Vector<double>.Build.Dense(b));
         double intercept = Options.FitIntercept ? yMean - TensorPrimitives.Dot<double>(xMean, coef) : 0.0;
         context.Progress?.Report(new FitProgress(Kind, 1, 1, null));
         return new LinearRegressionModel(Options, features.Schema, target!.Name, coef, intercept);
+    }
+
+    /// <summary>
+    /// The normal equations, for well-conditioned problems: the Gram matrix AᵀA is formed with SIMD dot products over
+    /// columns (n·p²/2 multiply-adds, far cheaper than Householder QR in managed code), equilibrated to unit diagonal,
+    /// and solved by Cholesky. Forming AᵀA squares the condition number, so this path is taken only when the
+    /// equilibrated Gram matrix's condition number (from its eigenvalues) is below 1e8, which bounds the relative error
+    /// near 1e-8; otherwise it returns <c>null</c> and the caller uses QR or the SVD.
+    /// </summary>
+    private static double[]? SolveWellConditioned(double[] design, double[] b, int n, int p)
+    {
+        if (n < p || p == 0)
+        {
+            return null;
+        }
+
+        var gram = Matrix<double>.Build.Dense(p, p);
+        var rhs = new double[p];
+        var scale = new double[p];
+        for (int i = 0; i < p; i++)
+        {
+            var ci = design.AsSpan(i * n, n);
+            scale[i] = Math.Sqrt(TensorPrimitives.Dot<double>(ci, ci));
+            if (scale[i] == 0)
+            {
+                return null; // A zero column: rank-deficient, leave it to the SVD.
+            }
+        }
+
+        for (int i = 0; i < p; i++)
+        {
+            var ci = design.AsSpan(i * n, n);
+            rhs[i] = TensorPrimitives.Dot<double>(ci, b) / scale[i];
+            for (int j = i; j < p; j++)
+            {
+                double g = TensorPrimitives.Dot<double>(ci, design.AsSpan(j * n, n)) / (scale[i] * scale[j]);
+                gram[i, j] = g;
+                gram[j, i] = g;
+            }
+        }
+
+        var eigenvalues = gram.Evd(MathNet.Numerics.LinearAlgebra.Symmetricity.Symmetric).EigenValues.Real();
+        double smallest = eigenvalues.Minimum(), largest = eigenvalues.Maximum();
+        if (!(smallest > 0) || largest / smallest > 1e8)
+        {
+            return null;
+        }
+
+        var z = gram.Cholesky().Solve(Vector<double>.Build.Dense(rhs));
+        var coef = new double[p];
+        for (int i = 0; i < p; i++)
+        {
+            coef[i] = z[i] / scale[i];
+        }
+
+        return coef;
     }
 
     private static double[] Solve(Matrix<double> a, Vector<double> b)

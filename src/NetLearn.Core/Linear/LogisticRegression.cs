@@ -125,50 +125,39 @@ internal sealed class LogisticObjective(Matrix x, int[] y, double[] weights, int
 
     public int Dimension => k * _stride;
 
+    // Rows are cut into a number of blocks that depends only on n (never on the thread count), each block sums into its
+    // own buffer, and buffers are added in block order: parallel, yet bit-for-bit the same on any machine.
+    private const int MinBlockRows = 256;
+    private const int MaxBlocks = 64;
+    private double[][]? _blockGradients;
+
     public double Evaluate(ReadOnlySpan<double> theta, Span<double> gradient)
     {
         gradient.Clear();
         int p = x.Columns;
-        var rawBuffer = new double[k];
-        double loss = 0;
-        for (int i = 0; i < x.Rows; i++)
+        int blocks = Math.Clamp((x.Rows + MinBlockRows - 1) / MinBlockRows, 1, MaxBlocks);
+        double loss;
+        if (blocks == 1)
         {
-            if (weights[i] == 0)
+            loss = EvaluateRows(0, x.Rows, theta, gradient);
+        }
+        else
+        {
+            _blockGradients ??= [.. Enumerable.Range(0, blocks).Select(_ => new double[Dimension])];
+            var losses = new double[blocks];
+            var parameters = theta.ToArray();
+            int blockRows = (x.Rows + blocks - 1) / blocks;
+            Parallel.For(0, blocks, b =>
             {
-                continue;
-            }
-
-            var row = x.Row(i);
-            for (int c = 0; c < k; c++)
+                var partial = _blockGradients[b];
+                Array.Clear(partial);
+                losses[b] = EvaluateRows(b * blockRows, Math.Min(x.Rows, (b + 1) * blockRows), parameters, partial);
+            });
+            loss = 0;
+            for (int b = 0; b < blocks; b++)
             {
-                var w = theta.Slice(c * _stride, p);
-                rawBuffer[c] = TensorPrimitives.Dot(row, w) + (fitIntercept ? theta[(c * _stride) + p] : 0.0);
-            }
-
-            if (k == 1)
-            {
-                double z = rawBuffer[0];
-                double target = y[i] == 1 ? 1.0 : 0.0;
-                loss += weights[i] * (Softplus(z) - (target * z));
-                double residual = weights[i] * (Sigmoid(z) - target);
-                AddRow(gradient, 0, row, residual, p);
-            }
-            else
-            {
-                double max = TensorPrimitives.Max<double>(rawBuffer);
-                double sum = 0;
-                for (int c = 0; c < k; c++)
-                {
-                    sum += Math.Exp(rawBuffer[c] - max);
-                }
-
-                double logSum = max + Math.Log(sum);
-                loss += weights[i] * (logSum - rawBuffer[y[i]]);
-                for (int c = 0; c < k; c++)
-                {
-                    double residual = weights[i] * (Math.Exp(rawBuffer[c] - logSum) - (c == y[i] ? 1.0 : 0.0));
-                    AddRow(gradient, c, row, residual, p);
-                }
+                loss += losses[b];
+                TensorPrimitives.Add(gradient, _blockGradients[b], gradient);
             }
         }
 
@@ -180,6 +169,55 @@ internal sealed class LogisticObjective(Matrix x, int[] y, double[] weights, int
                 loss += 0.5 * l2 * TensorPrimitives.Dot(w, w);
                 var g = gradient.Slice(c * _stride, p);
                 TensorPrimitives.MultiplyAdd(w, l2, g, g);
+            }
+        }
+
+        return loss;
+    }
+
+    private double EvaluateRows(int from, int to, ReadOnlySpan<double> theta, Span<double> gradient)
+    {
+        int p = x.Columns;
+        Span<double> raw = stackalloc double[k];
+        double loss = 0;
+        for (int i = from; i < to; i++)
+        {
+            if (weights[i] == 0)
+            {
+                continue;
+            }
+
+            var row = x.Row(i);
+            for (int c = 0; c < k; c++)
+            {
+                var w = theta.Slice(c * _stride, p);
+                raw[c] = TensorPrimitives.Dot(row, w) + (fitIntercept ? theta[(c * _stride) + p] : 0.0);
+            }
+
+            if (k == 1)
+            {
+                double z = raw[0];
+                double target = y[i] == 1 ? 1.0 : 0.0;
+                loss += weights[i] * (Softplus(z) - (target * z));
+                double residual = weights[i] * (Sigmoid(z) - target);
+                AddRow(gradient, 0, row, residual, p);
+            }
+            else
+            {
+                double max = TensorPrimitives.Max<double>(raw);
+                double sum = 0;
+                for (int c = 0; c < k; c++)
+                {
+                    sum += Math.Exp(raw[c] - max);
+                }
+
+                double logSum = max + Math.Log(sum);
+                loss += weights[i] * (logSum - raw[y[i]]);
+                for (int c = 0; c < k; c++)
+                {
+                    double residual = weights[i] * (Math.Exp(raw[c] - logSum) - (c == y[i] ? 1.0 : 0.0));
+                    AddRow(gradient, c, row, residual, p);
+                }
             }
         }
 

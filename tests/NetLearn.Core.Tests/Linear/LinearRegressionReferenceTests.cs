@@ -41,6 +41,21 @@ public class LinearRegressionReferenceTests
     }
 
     [Fact]
+    public void NearlyCollinearColumnsAreStillSolvedAccurately()
+    {
+        // cond(X) ~ 1e7: the normal equations would lose ~14 digits, so the solver must take the QR path.
+        var random = new Random(3);
+        double[] a = [.. Enumerable.Range(0, 200).Select(_ => random.NextDouble())];
+        double[] b = [.. a.Select(v => v + (1e-7 * (random.NextDouble() - 0.5)))];
+        var x = new Table(new NumericColumn("a", a), new NumericColumn("b", b));
+        var y = new NumericColumn("y", [.. a.Select((v, i) => (3 * v) - (2 * b[i]) + 5)]);
+        var model = new LinearRegression().Fit(x, y);
+        Fixture.Close(3.0, model.Coefficients[0], rel: 1e-5, what: "a");
+        Fixture.Close(-2.0, model.Coefficients[1], rel: 1e-5, what: "b");
+        Fixture.Close(5.0, model.Intercept, rel: 1e-9, what: "intercept");
+    }
+
+    [Fact]
     public void CollinearColumnsGiveTheMinimumNormSolution()
     {
         // x2 = 2·x1: infinitely many least-squares solutions; the minimum-norm one splits the effect as 1:2.
