@@ -18,6 +18,8 @@ try
     Run("linear", "diabetes", Dataset.LoadXy("diabetes"), () => new LinearRegression());
     var (bigX, bigY) = Synthetic(20_000, 50, seed: 1);
     Run("linear", "synthetic 20000x50", (bigX, bigY), () => new LinearRegression());
+    var bands = Column.Create("y", [.. bigY.ToDoubleArray().Select(v => (string?)(v < -2 ? "low" : v < 0 ? "mid" : v < 2 ? "high" : "top"))]);
+    Run("logistic", "synthetic 20000x50 (4 classes)", (bigX, bands), () => new LogisticRegression());
 }
 finally
 {

@@ -118,133 +118,223 @@ public sealed class LogisticRegression(LogisticRegressionOptions? options = null
 /// <summary>
 /// The penalised, weighted log-loss of a linear model and its gradient. Parameters are laid out per class:
 /// [w₀ (p values), b₀, w₁, b₁, …] (the bias only with an intercept). k = 1 is the binary sigmoid model.
+/// The features are kept column-major so that scores (Σⱼ wⱼ·column ⱼ) and gradients (residuals · column ⱼ) are long
+/// SIMD kernels over contiguous rows rather than many short ones.
 /// </summary>
-internal sealed class LogisticObjective(Matrix x, int[] y, double[] weights, int k, bool fitIntercept, double l2)
+internal sealed class LogisticObjective
 {
-    private readonly int _stride = x.Columns + (fitIntercept ? 1 : 0);
+    // Rows are cut into a number of blocks that depends only on n (never on the thread count); each block sums into its
+    // own buffer and the buffers are added in block order: parallel, yet bit-for-bit the same on any machine.
+    private const int MinBlockRows = 512;
+    private const int MaxBlocks = 32;
 
-    public int Dimension => k * _stride;
+    private readonly double[] _columns;
+    private readonly int[] _y;
+    private readonly double[] _weights;
+    private readonly int _n;
+    private readonly int _p;
+    private readonly int _k;
+    private readonly bool _fitIntercept;
+    private readonly double _l2;
+    private readonly int _stride;
+    private readonly int _blocks;
+    private readonly int _blockRows;
+    private readonly double[][] _blockGradients;
+    private readonly double[][] _blockScores;
+    private readonly double[][] _blockWork;
 
-    // Rows are cut into a number of blocks that depends only on n (never on the thread count), each block sums into its
-    // own buffer, and buffers are added in block order: parallel, yet bit-for-bit the same on any machine.
-    private const int MinBlockRows = 256;
-    private const int MaxBlocks = 64;
-    private double[][]? _blockGradients;
-
-    public double Evaluate(ReadOnlySpan<double> theta, Span<double> gradient)
+    public LogisticObjective(Matrix x, int[] y, double[] weights, int k, bool fitIntercept, double l2)
     {
-        gradient.Clear();
-        int p = x.Columns;
-        int blocks = Math.Clamp((x.Rows + MinBlockRows - 1) / MinBlockRows, 1, MaxBlocks);
-        double loss;
-        if (blocks == 1)
+        _n = x.Rows;
+        _p = x.Columns;
+        _y = y;
+        _weights = weights;
+        _k = k;
+        _fitIntercept = fitIntercept;
+        _l2 = l2;
+        _stride = _p + (fitIntercept ? 1 : 0);
+        _columns = new double[_n * _p];
+        for (int r = 0; r < _n; r++)
         {
-            loss = EvaluateRows(0, x.Rows, theta, gradient);
-        }
-        else
-        {
-            _blockGradients ??= [.. Enumerable.Range(0, blocks).Select(_ => new double[Dimension])];
-            var losses = new double[blocks];
-            var parameters = theta.ToArray();
-            int blockRows = (x.Rows + blocks - 1) / blocks;
-            Parallel.For(0, blocks, b =>
+            var row = x.Row(r);
+            for (int c = 0; c < _p; c++)
             {
-                var partial = _blockGradients[b];
-                Array.Clear(partial);
-                losses[b] = EvaluateRows(b * blockRows, Math.Min(x.Rows, (b + 1) * blockRows), parameters, partial);
-            });
-            loss = 0;
-            for (int b = 0; b < blocks; b++)
-            {
-                loss += losses[b];
-                TensorPrimitives.Add(gradient, _blockGradients[b], gradient);
+                _columns[(c * _n) + r] = row[c];
             }
         }
 
-        if (l2 > 0)
+        _blocks = Math.Clamp((_n + MinBlockRows - 1) / MinBlockRows, 1, MaxBlocks);
+        _blockRows = (_n + _blocks - 1) / _blocks;
+        _blockGradients = [.. Enumerable.Range(0, _blocks).Select(_ => new double[Dimension])];
+        _blockScores = [.. Enumerable.Range(0, _blocks).Select(_ => new double[_k * _blockRows])];
+        _blockWork = [.. Enumerable.Range(0, _blocks).Select(_ => new double[3 * _blockRows])];
+    }
+
+    public int Dimension => _k * _stride;
+
+    public double Evaluate(ReadOnlySpan<double> theta, Span<double> gradient)
+    {
+        double[] parameters = theta.ToArray();
+        var losses = new double[_blocks];
+        if (_blocks == 1)
         {
-            for (int c = 0; c < k; c++)
+            losses[0] = EvaluateBlock(0, parameters);
+        }
+        else
+        {
+            Parallel.For(0, _blocks, b => losses[b] = EvaluateBlock(b, parameters));
+        }
+
+        gradient.Clear();
+        double loss = 0;
+        for (int b = 0; b < _blocks; b++)
+        {
+            loss += losses[b];
+            TensorPrimitives.Add(gradient, _blockGradients[b], gradient);
+        }
+
+        if (_l2 > 0)
+        {
+            for (int c = 0; c < _k; c++)
             {
-                var w = theta.Slice(c * _stride, p);
-                loss += 0.5 * l2 * TensorPrimitives.Dot(w, w);
-                var g = gradient.Slice(c * _stride, p);
-                TensorPrimitives.MultiplyAdd(w, l2, g, g);
+                var w = theta.Slice(c * _stride, _p);
+                loss += 0.5 * _l2 * TensorPrimitives.Dot(w, w);
+                var g = gradient.Slice(c * _stride, _p);
+                TensorPrimitives.MultiplyAdd(w, _l2, g, g);
             }
         }
 
         return loss;
     }
 
-    private double EvaluateRows(int from, int to, ReadOnlySpan<double> theta, Span<double> gradient)
+    // Loss of the rows of block b; writes the block's gradient into _blockGradients[b].
+    private double EvaluateBlock(int b, double[] theta)
     {
-        int p = x.Columns;
-        Span<double> raw = stackalloc double[k];
-        double loss = 0;
-        for (int i = from; i < to; i++)
+        int from = b * _blockRows, length = Math.Min(_n, from + _blockRows) - from;
+        double[] scores = _blockScores[b];
+        double[] gradient = _blockGradients[b];
+        Array.Clear(gradient);
+        if (length <= 0)
         {
-            if (weights[i] == 0)
-            {
-                continue;
-            }
+            return 0;
+        }
 
-            var row = x.Row(i);
-            for (int c = 0; c < k; c++)
-            {
-                var w = theta.Slice(c * _stride, p);
-                raw[c] = TensorPrimitives.Dot(row, w) + (fitIntercept ? theta[(c * _stride) + p] : 0.0);
-            }
+        // Scores, one contiguous run of rows per class: s_c = b_c + Σⱼ w_cj · column ⱼ. Column-outer order reads each
+        // column slice once for all classes while it is in cache.
+        for (int c = 0; c < _k; c++)
+        {
+            scores.AsSpan(c * length, length).Fill(_fitIntercept ? theta[(c * _stride) + _p] : 0.0);
+        }
 
-            if (k == 1)
+        for (int j = 0; j < _p; j++)
+        {
+            var column = _columns.AsSpan((j * _n) + from, length);
+            for (int c = 0; c < _k; c++)
             {
-                double z = raw[0];
-                double target = y[i] == 1 ? 1.0 : 0.0;
-                loss += weights[i] * (Softplus(z) - (target * z));
-                double residual = weights[i] * (Sigmoid(z) - target);
-                AddRow(gradient, 0, row, residual, p);
+                var s = scores.AsSpan(c * length, length);
+                TensorPrimitives.MultiplyAdd(column, theta[(c * _stride) + j], s, s);
             }
-            else
-            {
-                double max = TensorPrimitives.Max<double>(raw);
-                double sum = 0;
-                for (int c = 0; c < k; c++)
-                {
-                    sum += Math.Exp(raw[c] - max);
-                }
+        }
 
-                double logSum = max + Math.Log(sum);
-                loss += weights[i] * (logSum - raw[y[i]]);
-                for (int c = 0; c < k; c++)
-                {
-                    double residual = weights[i] * (Math.Exp(raw[c] - logSum) - (c == y[i] ? 1.0 : 0.0));
-                    AddRow(gradient, c, row, residual, p);
-                }
+        // Loss per row; the scores are overwritten with the weighted residuals ∂loss/∂score.
+        double loss = _k == 1 ? BinaryResiduals(scores.AsSpan(0, length), from) : SoftmaxResiduals(scores, length, from, b);
+
+        // Gradient: residuals of each class against each column (column-outer, as above).
+        for (int j = 0; j < _p; j++)
+        {
+            var column = _columns.AsSpan((j * _n) + from, length);
+            for (int c = 0; c < _k; c++)
+            {
+                gradient[(c * _stride) + j] = TensorPrimitives.Dot(scores.AsSpan(c * length, length), column);
+            }
+        }
+
+        if (_fitIntercept)
+        {
+            for (int c = 0; c < _k; c++)
+            {
+                gradient[(c * _stride) + _p] = TensorPrimitives.Sum(scores.AsSpan(c * length, length));
             }
         }
 
         return loss;
+    }
+
+    private double BinaryResiduals(Span<double> scores, int from)
+    {
+        double loss = 0;
+        for (int i = 0; i < scores.Length; i++)
+        {
+            double weight = _weights[from + i], z = scores[i], target = _y[from + i] == 1 ? 1.0 : 0.0;
+            loss += weight * (Softplus(z) - (target * z));
+            scores[i] = weight * (Sigmoid(z) - target);
+        }
+
+        return loss;
+    }
+
+    // Multinomial: vectorised over the rows of the block, one class at a time (scores are stored class by class).
+    private double SoftmaxResiduals(double[] scores, int length, int from, int block)
+    {
+        var work = _blockWork[block];
+        var max = work.AsSpan(0, length);
+        var sum = work.AsSpan(length, length);
+        var own = work.AsSpan(2 * length, length);
+        var weights = _weights.AsSpan(from, length);
+        scores.AsSpan(0, length).CopyTo(max);
+        for (int c = 1; c < _k; c++)
+        {
+            TensorPrimitives.Max(max, scores.AsSpan(c * length, length), max);
+        }
+
+        for (int c = 0; c < _k; c++)
+        {
+            var s = scores.AsSpan(c * length, length);
+            TensorPrimitives.Subtract(s, max, s);
+        }
+
+        for (int i = 0; i < length; i++)
+        {
+            own[i] = scores[(_y[from + i] * length) + i];
+        }
+
+        var all = scores.AsSpan(0, _k * length);
+        TensorPrimitives.Exp(all, all);
+        scores.AsSpan(0, length).CopyTo(sum);
+        for (int c = 1; c < _k; c++)
+        {
+            TensorPrimitives.Add(sum, scores.AsSpan(c * length, length), sum);
+        }
+
+        for (int c = 0; c < _k; c++)
+        {
+            var s = scores.AsSpan(c * length, length);
+            TensorPrimitives.Divide(s, sum, s);
+            TensorPrimitives.Multiply(s, weights, s);
+        }
+
+        for (int i = 0; i < length; i++)
+        {
+            scores[(_y[from + i] * length) + i] -= weights[i];
+        }
+
+        // loss_i = w_i · (log Σ_c exp(s_c − max) − (s_label − max)).
+        TensorPrimitives.Log(sum, sum);
+        TensorPrimitives.Subtract(sum, own, sum);
+        return TensorPrimitives.Dot(sum, weights);
     }
 
     public (Matrix Coefficients, double[] Intercept) Unpack(ReadOnlySpan<double> theta)
     {
-        var coef = new Matrix(k, x.Columns);
-        var intercept = new double[k];
-        for (int c = 0; c < k; c++)
+        var coef = new Matrix(_k, _p);
+        var intercept = new double[_k];
+        for (int c = 0; c < _k; c++)
         {
-            theta.Slice(c * _stride, x.Columns).CopyTo(coef.Row(c));
-            intercept[c] = fitIntercept ? theta[(c * _stride) + x.Columns] : 0.0;
+            theta.Slice(c * _stride, _p).CopyTo(coef.Row(c));
+            intercept[c] = _fitIntercept ? theta[(c * _stride) + _p] : 0.0;
         }
 
         return (coef, intercept);
-    }
-
-    private void AddRow(Span<double> gradient, int c, ReadOnlySpan<double> row, double residual, int p)
-    {
-        var g = gradient.Slice(c * _stride, p);
-        TensorPrimitives.MultiplyAdd(row, residual, g, g);
-        if (fitIntercept)
-        {
-            gradient[(c * _stride) + p] += residual;
-        }
     }
 
     internal static double Sigmoid(double z) => z >= 0 ? 1.0 / (1.0 + Math.Exp(-z)) : Math.Exp(z) / (1.0 + Math.Exp(z));
