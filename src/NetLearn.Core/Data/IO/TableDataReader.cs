@@ -1,4 +1,5 @@
 using System.Collections;
+using System.Collections.ObjectModel;
 using System.Data.Common;
 using System.Globalization;
 
@@ -8,7 +9,7 @@ namespace NetLearn.Data.IO;
 /// Reads a <see cref="Table"/> through ADO.NET's <see cref="DbDataReader"/>, so any consumer of data readers
 /// (CSV writers, bulk copy into databases) can take NetLearn data. Missing values read as <see cref="DBNull"/>.
 /// </summary>
-public sealed class TableDataReader : DbDataReader
+public sealed class TableDataReader : DbDataReader, IDbColumnSchemaGenerator
 {
     private readonly Table _table;
     private readonly bool _asText;
@@ -154,4 +155,20 @@ public sealed class TableDataReader : DbDataReader
 
     /// <inheritdoc />
     public override IEnumerator GetEnumerator() => new DbEnumerator(this, closeReader: false);
+
+    /// <summary>The column schema (name, type, nullability); consumers such as CSV writers read it instead of <see cref="DbDataReader.GetSchemaTable"/>.</summary>
+    public ReadOnlyCollection<DbColumn> GetColumnSchema() =>
+        new([.. Enumerable.Range(0, FieldCount).Select(i => (DbColumn)new TableDbColumn(i, GetName(i), GetFieldType(i)))]);
+
+    private sealed class TableDbColumn : DbColumn
+    {
+        public TableDbColumn(int ordinal, string name, Type type)
+        {
+            ColumnOrdinal = ordinal;
+            ColumnName = name;
+            DataType = type;
+            DataTypeName = type.Name;
+            AllowDBNull = true;
+        }
+    }
 }
