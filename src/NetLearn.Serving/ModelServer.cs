@@ -39,7 +39,7 @@ public sealed record ServerOptions
 /// <item><c>GET /v2/health/live</c>, <c>GET /v2/health/ready</c>: liveness and readiness (Open Inference Protocol paths).</item>
 /// <item><c>GET /v1/models/{name}</c>: the model's manifest (schema, classes, hyperparameters, training metadata).</item>
 /// <item><c>POST /v1/models/{name}:predict</c> with <c>{"rows": [{"column": value, …}, …]}</c>: predictions, and for
-/// classifiers class probabilities.</item>
+/// classifiers class probabilities. Every row must have every input column (<c>null</c> marks a missing value).</item>
 /// </list>
 /// Bad requests get HTTP 400 with <c>{"error": "…"}</c> naming the row and column; unknown models 404.
 /// </summary>
@@ -87,6 +87,12 @@ public sealed class ModelServer : IAsyncDisposable
 
     /// <summary>Stops, letting in-flight requests finish.</summary>
     public Task StopAsync(CancellationToken cancellationToken = default) => _app.StopAsync(cancellationToken);
+
+    /// <summary>
+    /// Waits until the server is asked to stop — <paramref name="cancellationToken"/> fires, the process gets SIGTERM or
+    /// Ctrl+C, or <see cref="StopAsync"/> is called — then stops gracefully, letting in-flight requests finish.
+    /// </summary>
+    public Task WaitForShutdownAsync(CancellationToken cancellationToken = default) => _app.WaitForShutdownAsync(cancellationToken);
 
     /// <summary>Runs until <paramref name="cancellationToken"/> fires or the process is asked to stop.</summary>
     public async Task RunAsync(CancellationToken cancellationToken = default)

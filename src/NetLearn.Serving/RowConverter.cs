@@ -8,11 +8,13 @@ namespace NetLearn.Serving;
 public static class RowConverter
 {
     /// <summary>
-    /// Builds a table from JSON objects. Every column of <paramref name="schema"/> is read by name; a key that is absent
-    /// or <c>null</c> is a missing value; keys the model does not use are ignored. Values are converted to the column's
-    /// kind (numbers may come as JSON numbers or numeric strings).
+    /// Builds a table from JSON objects. Every column of <paramref name="schema"/> is read by name and must be present in
+    /// every row (as with a CSV file, where the column must exist but cells may be empty): <c>null</c> is a missing value,
+    /// while an absent key is an error, so a misspelt column name is reported instead of being silently imputed. Keys the
+    /// model does not use are ignored. Values are converted to the column's kind (numbers may come as JSON numbers or
+    /// numeric strings).
     /// </summary>
-    /// <exception cref="DataValidationException">A row is not an object, or a value cannot be converted; the message names the row and column.</exception>
+    /// <exception cref="DataValidationException">A row is not an object, lacks a column, or a value cannot be converted; the message names the row and column.</exception>
     public static Table ToTable(JsonElement rows, Schema schema)
     {
         ArgumentNullException.ThrowIfNull(schema);
@@ -38,7 +40,13 @@ public static class RowConverter
 
             for (int c = 0; c < schema.Count; c++)
             {
-                cells[c][r] = row.TryGetProperty(schema.Columns[c].Name, out var value) ? Text(value, schema.Columns[c].Name, r) : null;
+                var info = schema.Columns[c];
+                if (!row.TryGetProperty(info.Name, out var value))
+                {
+                    throw new DataValidationException($"The model needs column '{info.Name}' ({info.Kind.ToString().ToLowerInvariant()}), which the row does not have. Add it to every row; send null for a missing value", info.Name, r);
+                }
+
+                cells[c][r] = Text(value, info.Name, r);
             }
 
             r++;

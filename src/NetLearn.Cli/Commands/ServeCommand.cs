@@ -31,16 +31,7 @@ public static class ServeCommand
             });
             await server.StartAsync(cancellationToken).ConfigureAwait(false);
             console.Notice($"Serving '{server.ModelName}' at {server.Address} — POST {server.Address}v1/models/{server.ModelName}:predict. Press Ctrl+C to stop.");
-            try
-            {
-                await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                // Ctrl+C: fall through to a graceful stop.
-            }
-
-            await server.StopAsync(CancellationToken.None).ConfigureAwait(false);
+            await server.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
             return ExitCodes.Ok;
         });
         return command;
