@@ -45,6 +45,9 @@ public sealed record ServerOptions
 /// </summary>
 public sealed class ModelServer : IAsyncDisposable
 {
+    // Responses are JSON for programs, not HTML: no need to escape quotes and non-ASCII letters in messages and labels.
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerOptions.Default) { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     private readonly WebApplication _app;
 
     private ModelServer(WebApplication app, string name, IModel model)
@@ -132,7 +135,7 @@ public sealed class ModelServer : IAsyncDisposable
             {
                 try
                 {
-                    return Results.Content(Predict(body.RootElement).ToJsonString(), "application/json");
+                    return Results.Content(Predict(body.RootElement).ToJsonString(Json), "application/json");
                 }
                 catch (NetLearnException e)
                 {
@@ -174,5 +177,5 @@ public sealed class ModelServer : IAsyncDisposable
     private static IResult UnknownModel(string name) => Error(StatusCodes.Status404NotFound, $"There is no model '{name}' on this server");
 
     private static IResult Error(int status, string message) =>
-        Results.Content(new JsonObject { ["error"] = message }.ToJsonString(), "application/json", statusCode: status);
+        Results.Content(new JsonObject { ["error"] = message }.ToJsonString(Json), "application/json", statusCode: status);
 }

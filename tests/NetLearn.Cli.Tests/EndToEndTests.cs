@@ -153,7 +153,7 @@ public sealed class EndToEndTests : IDisposable
         Assert.All(answer["probabilities"]!.AsArray(), row => Assert.Equal(1.0, row!.AsArray().Sum(p => p!.GetValue<double>()), 12));
 
         await AssertError(await http.PostAsync("v1/models/iris:predict", new StringContent("{not json", System.Text.Encoding.UTF8, "application/json")), HttpStatusCode.BadRequest, "not valid JSON");
-        await AssertError(await http.PostAsJsonAsync("v1/models/iris:predict", new JsonObject { ["rows"] = new JsonArray(new JsonObject { ["sepal_length"] = "long" }) }), HttpStatusCode.BadRequest, "sepal_length");
+        await AssertError(await http.PostAsJsonAsync("v1/models/iris:predict", new JsonObject { ["rows"] = new JsonArray(new JsonObject { ["sepal_length"] = "long", ["sepal_width"] = 3.0, ["petal_length"] = 1.0, ["petal_width"] = 0.1 }) }), HttpStatusCode.BadRequest, "sepal_length");
         await AssertError(await http.PostAsJsonAsync("v1/models/nope:predict", body), HttpStatusCode.NotFound, "nope");
         await AssertError(await http.PostAsJsonAsync("v1/models/iris:predict", new JsonObject { ["data"] = 1 }), HttpStatusCode.BadRequest, "rows");
     }
