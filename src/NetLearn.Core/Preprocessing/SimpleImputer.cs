@@ -145,16 +145,12 @@ public sealed class SimpleImputerModel : FittedModel<SimpleImputerOptions>, ITra
         var columns = new Column[input.ColumnCount];
         for (int c = 0; c < columns.Length; c++)
         {
-            var column = input[c];
-            var cells = new string?[column.Length];
-            for (int i = 0; i < cells.Length; i++)
+            columns[c] = input[c] switch
             {
-                cells[i] = column.FormatValue(i) ?? _statistics[c];
-            }
-
-            columns[c] = column.Kind == ColumnKind.Categorical && column is CategoricalColumn categorical
-                ? FillCategorical(categorical, _statistics[c])
-                : ColumnInference.Parse(column.Name, cells, column.Kind);
+                NumericColumn numeric => FillNumeric(numeric, double.Parse(_statistics[c], CultureInfo.InvariantCulture)),
+                CategoricalColumn categorical => FillCategorical(categorical, _statistics[c]),
+                var other => FillByText(other, _statistics[c]),
+            };
         }
 
         return new Table(columns);
@@ -171,6 +167,31 @@ public sealed class SimpleImputerModel : FittedModel<SimpleImputerOptions>, ITra
         reader.ReadOptions<SimpleImputerOptions>(),
         reader.ReadSchema("input_schema"),
         [.. reader.ReadStrings("statistics").Select(s => s ?? throw reader.Corrupt("a statistic is null"))]);
+
+    private static NumericColumn FillNumeric(NumericColumn column, double fill)
+    {
+        var values = column.Values.ToArray();
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (double.IsNaN(values[i]))
+            {
+                values[i] = fill;
+            }
+        }
+
+        return new NumericColumn(column.Name, values);
+    }
+
+    private static Column FillByText(Column column, string fill)
+    {
+        var cells = new string?[column.Length];
+        for (int i = 0; i < cells.Length; i++)
+        {
+            cells[i] = column.FormatValue(i) ?? fill;
+        }
+
+        return ColumnInference.Parse(column.Name, cells, column.Kind);
+    }
 
     // Keeps the level set of the input (adding the fill value if new) so codes stay cheap to compute.
     private static CategoricalColumn FillCategorical(CategoricalColumn column, string fill)
