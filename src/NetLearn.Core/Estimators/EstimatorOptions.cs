@@ -73,6 +73,19 @@ public static class HyperParameters
         {
             result = (T)FromJson(json, options.GetType());
         }
+        catch (JsonException) when (json[key] is not JsonValue { } parsed || parsed.GetValueKind() != JsonValueKind.String)
+        {
+            // Text that looks like a number or JSON may still be meant as a string (fill_value=0): try it as one.
+            json[key] = JsonValue.Create(value.Trim());
+            try
+            {
+                result = (T)FromJson(json, options.GetType());
+            }
+            catch (JsonException e)
+            {
+                throw new HyperparameterException(key, $"cannot use '{value}' (current value: {options.ToJson()[key]?.ToJsonString() ?? "null"}). Give a value of the same type", e);
+            }
+        }
         catch (JsonException e)
         {
             throw new HyperparameterException(key, $"cannot use '{value}' (current value: {options.ToJson()[key]?.ToJsonString() ?? "null"}). Give a value of the same type", e);

@@ -27,6 +27,14 @@ public class ContractTests
         Assert.Equal(2.0, weights.Options.ClassWeight!.Weights!["yes"]);
     }
 
+    [Fact]
+    public void TextHyperparametersAcceptNumberLikeValues()
+    {
+        var imputer = (SimpleImputer)new SimpleImputer().WithParameter("strategy", "constant").WithParameter("fill_value", "0");
+        Assert.Equal("0", imputer.Options.FillValue);
+        Assert.Equal(ImputeStrategy.Constant, imputer.Options.Strategy);
+    }
+
     [Theory]
     [InlineData("max_depth", "3", "Valid names")]
     [InlineData("C", "-1", "positive")]

@@ -15,16 +15,17 @@ public static class CsvFormat
     /// <exception cref="DataValidationException">The file is missing, empty, ragged or a cell does not parse; the message names the file, row and column.</exception>
     public static Table Read(string path, CsvOptions? options = null)
     {
-        options ??= new CsvOptions();
+        options = WithDelimiter(path, options ?? new CsvOptions());
         using var text = OpenText(path);
         return Read(text, options, path);
     }
 
-    /// <summary>Reads CSV text from a reader; <paramref name="source"/> names it in error messages.</summary>
+    /// <summary>Reads CSV text from a reader; <paramref name="source"/> names it in error messages. Without a delimiter in <paramref name="options"/>, comma.</summary>
     public static Table Read(TextReader reader, CsvOptions? options = null, string? source = null)
     {
         ArgumentNullException.ThrowIfNull(reader);
         options ??= new CsvOptions();
+        options = options.Delimiter is null ? options with { Delimiter = ',' } : options;
         using var csv = Open(reader, options, source);
         string[] names = ColumnNames(csv, options, source);
         var cells = names.Select(_ => new List<string?>()).ToArray();
@@ -50,7 +51,7 @@ public static class CsvFormat
     public static IEnumerable<Table> ReadBatches(string path, int batchRows = 65_536, CsvOptions? options = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(batchRows, 1);
-        options ??= new CsvOptions();
+        options = WithDelimiter(path, options ?? new CsvOptions());
         using var text = OpenText(path);
         using var csv = Open(text, options, path);
         string[] names = ColumnNames(csv, options, path);
@@ -113,6 +114,45 @@ public static class CsvFormat
         using var reader = new TableDataReader(table, asText: true);
         csv.Write(reader);
     }
+
+    /// <summary>
+    /// The delimiter of a file: the candidate (comma, tab, semicolon, pipe) that occurs most often outside quotes in the
+    /// first line; comma when none does (a one-column file). Decided here rather than by the CSV reader's own guess,
+    /// so a one-column file whose values contain a semicolon still reads as one column.
+    /// </summary>
+    public static char DetectDelimiter(string path)
+    {
+        using var text = OpenText(path);
+        string header = text.ReadLine() ?? "";
+        char[] candidates = [',', '\t', ';', '|'];
+        var counts = new int[candidates.Length];
+        bool quoted = false;
+        foreach (char ch in header)
+        {
+            if (ch == '"')
+            {
+                quoted = !quoted;
+            }
+            else if (!quoted && Array.IndexOf(candidates, ch) is var k and >= 0)
+            {
+                counts[k]++;
+            }
+        }
+
+        int best = 0;
+        for (int k = 1; k < candidates.Length; k++)
+        {
+            if (counts[k] > counts[best])
+            {
+                best = k;
+            }
+        }
+
+        return candidates[best];
+    }
+
+    private static CsvOptions WithDelimiter(string path, CsvOptions options) =>
+        options.Delimiter is null ? options with { Delimiter = DetectDelimiter(path) } : options;
 
     internal static TextReader OpenText(string path)
     {

@@ -3,7 +3,7 @@ namespace NetLearn.Data.IO;
 /// <summary>How CSV files are read and written.</summary>
 public sealed record CsvOptions
 {
-    /// <summary>Field delimiter; <c>null</c> detects it from the header (comma, tab, semicolon or pipe). Writing defaults to comma.</summary>
+    /// <summary>Field delimiter; <c>null</c> detects it from the first line of a file (comma, tab, semicolon or pipe; see <see cref="CsvFormat.DetectDelimiter"/>). Writing defaults to comma.</summary>
     public char? Delimiter { get; init; }
 
     /// <summary>Whether the first row names the columns; without a header, columns are named <c>column_0</c>, <c>column_1</c>, ….</summary>
