@@ -119,7 +119,7 @@ public sealed class CsvFormatTests : IDisposable
             var random = new Random(seed);
             string?[] strings = [.. values.Select(_ => random.Next(4) == 0 ? null : $"w{random.Next(3)}")];
             var table = new Table(new NumericColumn("num", values), Column.Create("cat", strings));
-            string path = Path.Combine(_dir.FullName, $"rt{seed}.csv");
+            string path = Path.Combine(_dir.FullName, $"{Guid.NewGuid():N}.csv"); // CsCheck runs samples in parallel.
             table.WriteCsv(path);
             var back = Table.ReadCsv(path, new CsvOptions { ColumnKinds = new Dictionary<string, ColumnKind> { ["num"] = ColumnKind.Numeric, ["cat"] = ColumnKind.Categorical } });
             Assert.Equal(table["num"].ToDoubleArray(), back["num"].ToDoubleArray());
@@ -134,7 +134,7 @@ public sealed class CsvFormatTests : IDisposable
         {
             string?[] cells = [.. values.Select(v => v.Trim().Length == 0 ? null : v.Trim())];
             var table = new Table(new TextColumn("t", cells));
-            string path = Path.Combine(_dir.FullName, "text.csv");
+            string path = Path.Combine(_dir.FullName, $"{Guid.NewGuid():N}.csv"); // CsCheck runs samples in parallel.
             table.WriteCsv(path);
             var back = Table.ReadCsv(path, new CsvOptions { ColumnKinds = new Dictionary<string, ColumnKind> { ["t"] = ColumnKind.Text } });
             Assert.Equal(cells, Enumerable.Range(0, back.RowCount).Select(back["t"].FormatValue));

@@ -71,7 +71,7 @@ public class PropertyTests
                 var x = ToTable(data.Columns).With(Column.Create("group", [.. Enumerable.Range(0, data.Columns[0].Length).Select(i => (string?)(i % 4 == 0 ? null : $"g{i % 3}"))]));
                 var y = new NumericColumn("y", [.. data.Columns[0].Select((v, i) => (2 * v) - data.Columns[1][i])]);
                 var model = DefaultPreprocessing.For(x, new LinearRegression(), scale: true).Fit(x, y);
-                string path = Path.Combine(dir.FullName, $"{data.Seed}.nlm");
+                string path = Path.Combine(dir.FullName, $"{Guid.NewGuid():N}.nlm"); // CsCheck runs samples in parallel.
                 ModelFile.Save(path, model);
                 var loaded = (IPredictor)ModelFile.Load(path);
                 Assert.Equal(model.Predict(x).ToDoubleArray(), loaded.Predict(x).ToDoubleArray());
