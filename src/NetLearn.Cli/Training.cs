@@ -55,7 +55,7 @@ public sealed record TrainResult(PipelineModel Model, CatalogEntry Entry, Sorted
     {
         ["model"] = Entry.Name,
         ["task"] = Entry.Task.ToString().ToLowerInvariant(),
-        ["metrics"] = new JsonObject([.. Metrics.Select(m => KeyValuePair.Create(m.Key, (JsonNode?)m.Value))]),
+        ["metrics"] = Training.MetricsJson(Metrics),
         ["train_rows"] = TrainRows,
         ["test_rows"] = TestRows,
         ["fit_seconds"] = Math.Round(FitSeconds, 4),
@@ -99,13 +99,9 @@ public static class Training
             data = data.Drop(request.Drop);
         }
 
-        var target = data[request.Target];
-        int[] labelled = [.. Enumerable.Range(0, data.RowCount).Where(i => !target.IsMissing(i))];
-        int droppedRows = data.RowCount - labelled.Length;
-        if (droppedRows > 0)
-        {
-            data = data.Take(labelled);
-        }
+        var labelled = data.DropMissing(request.Target);
+        int droppedRows = data.RowCount - labelled.RowCount;
+        data = labelled;
 
         var (features, y) = data.SplitTarget(request.Target);
         var plan = DefaultPreprocessing.PlanFor(features);
@@ -148,6 +144,10 @@ public static class Training
             Metrics = result.Metrics,
         });
     }
+
+    /// <summary>Metrics as the JSON object <c>--json</c> prints.</summary>
+    public static JsonObject MetricsJson(IEnumerable<KeyValuePair<string, double>> metrics) =>
+        new([.. metrics.Select(m => KeyValuePair.Create(m.Key, (JsonNode?)m.Value))]);
 
     /// <summary>Formats a metric for people.</summary>
     public static string Format(double value) => value.ToString("0.####", CultureInfo.InvariantCulture);

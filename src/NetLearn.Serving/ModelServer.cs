@@ -71,8 +71,7 @@ public sealed class ModelServer : IAsyncDisposable
     public static ModelServer Create(ServerOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var model = ModelFile.Load(options.ModelPath);
-        var manifest = ModelFile.ReadManifest(options.ModelPath);
+        var (model, manifest) = ModelFile.LoadWithManifest(options.ModelPath);
         string name = options.ModelName ?? Path.GetFileNameWithoutExtension(options.ModelPath);
 
         var builder = WebApplication.CreateSlimBuilder();

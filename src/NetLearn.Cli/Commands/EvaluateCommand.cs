@@ -23,27 +23,25 @@ public static class EvaluateCommand
         command.SetAction(parse =>
         {
             string modelPath = parse.GetValue(model)!;
-            var fitted = ModelFile.Load(modelPath) as IPredictor
+            var (loaded, manifest) = ModelFile.LoadWithManifest(modelPath);
+            var fitted = loaded as IPredictor
                 ?? throw new UsageException("The model is a transformer and makes no predictions.");
-            var table = Table.Load(parse.GetValue(data)!);
+            var all = Table.Load(parse.GetValue(data)!);
             string targetName = parse.GetValue(target)!;
-            var truth = table[targetName];
-            int[] labelled = [.. Enumerable.Range(0, table.RowCount).Where(i => !truth.IsMissing(i))];
-            if (labelled.Length < table.RowCount)
+            var table = all.DropMissing(targetName);
+            if (table.RowCount < all.RowCount)
             {
-                console.Notice($"note: {table.RowCount - labelled.Length} rows without a target value were left out.");
-                table = table.Take(labelled);
+                console.Notice($"note: {all.RowCount - table.RowCount} rows without a target value were left out.");
             }
 
             var metrics = ModelEvaluation.Evaluate(fitted, table, table[targetName]);
-            var manifest = ModelFile.ReadManifest(modelPath);
             if (parse.GetValue(json))
             {
                 console.WriteJson(new JsonObject
                 {
                     ["model"] = manifest.Training["estimator"]?.GetValue<string>() ?? manifest.ModelKind,
                     ["task"] = fitted.Task.ToString().ToLowerInvariant(),
-                    ["metrics"] = new JsonObject([.. metrics.Select(m => KeyValuePair.Create(m.Key, (JsonNode?)m.Value))]),
+                    ["metrics"] = Training.MetricsJson(metrics),
                     ["test_rows"] = table.RowCount,
                 });
                 return ExitCodes.Ok;

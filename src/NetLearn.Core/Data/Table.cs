@@ -112,6 +112,14 @@ public sealed class Table
         return new Table(taken);
     }
 
+    /// <summary>The rows whose value in <paramref name="column"/> is not missing (for example, rows that have a target).</summary>
+    public Table DropMissing(string column)
+    {
+        var values = this[column];
+        int[] kept = [.. Enumerable.Range(0, RowCount).Where(i => !values.IsMissing(i))];
+        return kept.Length == RowCount ? this : Take(kept);
+    }
+
     /// <summary>The first <paramref name="count"/> rows.</summary>
     public Table Head(int count = 5)
     {

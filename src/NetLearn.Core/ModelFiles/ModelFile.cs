@@ -81,9 +81,13 @@ public static class ModelFile
 
     /// <summary>Loads and verifies a model file.</summary>
     /// <exception cref="ModelFileException">Missing, truncated, altered, too new, or of an unknown model kind.</exception>
-    public static IModel Load(string path)
+    public static IModel Load(string path) => LoadWithManifest(path).Model;
+
+    /// <summary>Loads and verifies a model file once, returning the model together with its manifest.</summary>
+    /// <exception cref="ModelFileException">Missing, truncated, altered, too new, or of an unknown model kind.</exception>
+    public static (IModel Model, ModelManifest Manifest) LoadWithManifest(string path)
     {
-        var (_, files) = Open(path);
+        var (manifest, files) = Open(path);
         JsonObject root;
         try
         {
@@ -95,7 +99,7 @@ public static class ModelFile
         }
 
         var blobs = files.Where(f => f.Key.StartsWith("arrays/", StringComparison.Ordinal)).ToDictionary(f => f.Key, f => f.Value, StringComparer.Ordinal);
-        return ModelRegistry.Load(new ModelReader(root, blobs, path, "model"));
+        return (ModelRegistry.Load(new ModelReader(root, blobs, path, "model")), manifest);
     }
 
     /// <summary>Loads a model file and checks that it holds a <typeparamref name="T"/>.</summary>
