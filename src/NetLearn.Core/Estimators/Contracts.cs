@@ -13,8 +13,14 @@ public enum ModelTask
     /// <summary>Predicts a number.</summary>
     Regression,
 
-    /// <summary>Transforms a table into another table (preprocessing).</summary>
+    /// <summary>Transforms a table into another table (preprocessing, dimensionality reduction).</summary>
     Transform,
+
+    /// <summary>Assigns each row to a cluster (an integer label; -1 for noise where the algorithm has it).</summary>
+    Clustering,
+
+    /// <summary>Scores rows by how anomalous they are and labels them inlier (1) or outlier (-1), as scikit-learn does.</summary>
+    AnomalyDetection,
 }
 
 /// <summary>
@@ -129,4 +135,17 @@ public interface ICompositeModel : IModel
 {
     /// <summary>The named children, in order.</summary>
     IEnumerable<(string Name, IModel Model)> Children { get; }
+}
+
+/// <summary>
+/// A fitted model that can say how much each input feature mattered (scikit-learn's <c>feature_importances_</c>).
+/// Plots, feature selection and explanations read importances through this interface.
+/// </summary>
+public interface IFeatureImportances : IModel
+{
+    /// <summary>The names of the features the importances refer to, in the same order.</summary>
+    IReadOnlyList<string> ImportanceFeatureNames { get; }
+
+    /// <summary>One non-negative importance per feature; for impurity-based importances they sum to 1.</summary>
+    IReadOnlyList<double> FeatureImportances { get; }
 }
