@@ -23,6 +23,7 @@ public static class EstimatorCatalog
     {
         Register(new CatalogEntry("linear-regression", ModelTask.Regression, "Ordinary least squares (QR).", true, () => new LinearRegression()));
         Register(new CatalogEntry("logistic-regression", ModelTask.Classification, "L2-penalised logistic regression (L-BFGS); binary or multinomial.", true, () => new LogisticRegression()));
+        Clustering.UnsupervisedRegistration.RegisterEstimators();
     }
 
     /// <summary>Adds or replaces an entry.</summary>

@@ -1,0 +1,101 @@
+using System.Globalization;
+using NetLearn.Data;
+using NetLearn.Estimators;
+using NetLearn.LinearAlgebra;
+
+namespace NetLearn.Clustering;
+
+/// <summary>
+/// A fitted clustering model: the cluster of every training row (scikit-learn's <c>labels_</c>). Models whose
+/// algorithm can place new rows (k-means, Gaussian mixtures) also implement <see cref="IPredictor"/>.
+/// </summary>
+public interface IClusteringModel : IModel
+{
+    /// <summary>The cluster of each training row, 0-based; -1 marks noise (DBSCAN, HDBSCAN).</summary>
+    IReadOnlyList<int> Labels { get; }
+
+    /// <summary>The number of clusters found (noise not counted).</summary>
+    int ClusterCount { get; }
+}
+
+/// <summary>Input handling shared by the unsupervised estimators.</summary>
+internal static class Unsupervised
+{
+    /// <summary>The name of the column that cluster predictions are returned in.</summary>
+    public const string ClusterColumn = "cluster";
+
+    /// <summary>
+    /// The features as a dense matrix. Missing or infinite values are refused with the row and column named, and
+    /// fewer than <paramref name="minRows"/> rows are refused with advice.
+    /// </summary>
+    public static Matrix Features(Table features, string estimator, int minRows = 2)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        Validation.Checks.NotEmpty(features, estimator);
+        if (features.RowCount < minRows)
+        {
+            throw new DataValidationException(string.Create(
+                CultureInfo.InvariantCulture,
+                $"{estimator} needs at least {minRows} rows, but the data has {features.RowCount}. Give it more rows"));
+        }
+
+        return features.ToMatrix();
+    }
+
+    /// <summary>Number of distinct rows of <paramref name="x"/> (stops counting at <paramref name="limit"/>).</summary>
+    public static int DistinctRows(Matrix x, int limit)
+    {
+        var seen = new HashSet<RowKey>();
+        for (int i = 0; i < x.Rows && seen.Count < limit; i++)
+        {
+            seen.Add(new RowKey(x.Row(i).ToArray()));
+        }
+
+        return seen.Count;
+    }
+
+    /// <summary>Labels as a numeric column named <see cref="ClusterColumn"/>.</summary>
+    public static Column LabelColumn(ReadOnlySpan<int> labels)
+    {
+        var values = new double[labels.Length];
+        for (int i = 0; i < values.Length; i++)
+        {
+            values[i] = labels[i];
+        }
+
+        return new NumericColumn(ClusterColumn, values);
+    }
+
+    /// <summary>A seeded random generator; <c>null</c> draws a seed.</summary>
+    public static Random Rng(int? seed) => seed is { } s ? new Random(s) : new Random();
+
+    /// <summary>A standard normal draw (Box–Muller).</summary>
+    public static double Gaussian(Random rng)
+    {
+        double u1 = 1.0 - rng.NextDouble(), u2 = rng.NextDouble();
+        return Math.Sqrt(-2.0 * Math.Log(u1)) * Math.Cos(2.0 * Math.PI * u2);
+    }
+
+    private sealed class RowKey(double[] values) : IEquatable<RowKey>
+    {
+        private readonly double[] _values = values;
+        private readonly int _hash = Hash(values);
+
+        public bool Equals(RowKey? other) => other is not null && _values.AsSpan().SequenceEqual(other._values);
+
+        public override bool Equals(object? obj) => Equals(obj as RowKey);
+
+        public override int GetHashCode() => _hash;
+
+        private static int Hash(double[] values)
+        {
+            var h = default(HashCode);
+            foreach (double v in values)
+            {
+                h.Add(v == 0 ? 0.0 : v);
+            }
+
+            return h.ToHashCode();
+        }
+    }
+}

@@ -1,0 +1,22 @@
+using NetLearn.Estimators;
+using NetLearn.ModelFiles;
+
+namespace NetLearn.Clustering;
+
+/// <summary>Registers the unsupervised estimators (clustering, decomposition, manifold, anomaly detection) by name and their model loaders.</summary>
+internal static class UnsupervisedRegistration
+{
+    /// <summary>Adds the catalog entries (kebab-case names for the command line).</summary>
+    public static void RegisterEstimators()
+    {
+        EstimatorCatalog.Register(new CatalogEntry("kmeans", ModelTask.Clustering, "k-means (k-means++ seeding; Lloyd or Elkan).", false, () => new KMeans()));
+        EstimatorCatalog.Register(new CatalogEntry("pca", ModelTask.Transform, "Principal component analysis (full or randomized SVD).", false, () => new Decomposition.PCA()));
+    }
+
+    /// <summary>Adds the model loaders.</summary>
+    public static void RegisterModels()
+    {
+        ModelRegistry.Register(KMeans.KindName, KMeansModel.Load);
+        ModelRegistry.Register(Decomposition.PCA.KindName, Decomposition.PCAModel.Load);
+    }
+}
