@@ -48,7 +48,8 @@ public class PCATests
         var (x, _) = Dataset.LoadXy("digits");
         var full = new PCA(new PCAOptions { NComponents = 8, SvdSolver = SvdSolver.Full }).Fit(x);
         var randomized = new PCA(new PCAOptions { NComponents = 8, SvdSolver = SvdSolver.Randomized, RandomState = 3 }).Fit(x);
-        Fixture.Close(full.ExplainedVariance, randomized.ExplainedVariance, rel: 1e-5, what: "explained_variance");
+        Fixture.Close(full.ExplainedVariance.Take(5).ToArray(), randomized.ExplainedVariance.Take(5).ToArray(), rel: 1e-6, what: "explained_variance");
+        Fixture.Close(full.ExplainedVariance, randomized.ExplainedVariance, rel: 1e-4, what: "explained_variance (all 8)");
         for (int c = 0; c < 5; c++)
         {
             Fixture.Close(full.Components.Row(c).ToArray(), randomized.Components.Row(c).ToArray(), rel: 0, abs: 1e-4, what: $"component {c}");
