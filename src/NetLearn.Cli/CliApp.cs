@@ -36,6 +36,8 @@ public static class CliApp
             DatasetsCommand.Create(console),
             ServeCommand.Create(console),
             QuickstartCommand.Create(console),
+            ClusterCommand.Create(console),
+            EmbedCommand.Create(console),
         };
 
         var parse = root.Parse(args);

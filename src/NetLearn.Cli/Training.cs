@@ -76,6 +76,11 @@ public static class Training
     {
         ArgumentNullException.ThrowIfNull(request);
         var entry = EstimatorCatalog.Get(request.Model);
+        if (entry.Task is ModelTask.Clustering or ModelTask.Transform)
+        {
+            throw new UsageException($"'{entry.Name}' is unsupervised; run 'netlearn {(entry.Task == ModelTask.Clustering ? "cluster" : "embed")} --data FILE --model {entry.Name} --out FILE' instead.");
+        }
+
         var estimator = entry.Create();
         foreach (string setting in request.Settings)
         {

@@ -99,3 +99,10 @@ internal static class Unsupervised
         }
     }
 }
+
+/// <summary>A model that reports its own fit criteria (a mixture's BIC and AIC, say) for the data it was fitted on.</summary>
+public interface IObjectiveReport : IModel
+{
+    /// <summary>Named criteria for <paramref name="x"/> (columns in the model's feature order).</summary>
+    IReadOnlyList<KeyValuePair<string, double>> ObjectiveMetrics(Matrix x);
+}
