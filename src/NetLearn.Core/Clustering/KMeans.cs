@@ -749,7 +749,7 @@ internal static class KMeansSolver
 }
 
 /// <summary>A fitted <see cref="KMeans"/>.</summary>
-public sealed class KMeansModel : FittedModel<KMeansOptions>, IClusteringModel, IPredictor, ITransformerModel
+public sealed class KMeansModel : FittedModel<KMeansOptions>, IClusteringModel, IPredictor
 {
     private readonly int[] _labels;
 
@@ -783,7 +783,7 @@ public sealed class KMeansModel : FittedModel<KMeansOptions>, IClusteringModel, 
     /// <summary>Iterations of the best run (<c>n_iter_</c>).</summary>
     public int Iterations { get; }
 
-    /// <inheritdoc />
+    /// <summary>Names of the <see cref="Transform"/> columns: <c>kmeans0</c>, <c>kmeans1</c>, …</summary>
     public IReadOnlyList<string> FeatureNamesOut => [.. Enumerable.Range(0, ClusterCount).Select(c => string.Create(CultureInfo.InvariantCulture, $"kmeans{c}"))];
 
     /// <inheritdoc />
@@ -803,7 +803,10 @@ public sealed class KMeansModel : FittedModel<KMeansOptions>, IClusteringModel, 
         return labels;
     }
 
-    /// <summary>Euclidean distances of each row to every centre (scikit-learn's <c>transform</c>).</summary>
+    /// <summary>
+    /// Euclidean distances of each row to every centre (scikit-learn's <c>transform</c>). Not the
+    /// <see cref="ITransformerModel"/> contract on purpose: in a pipeline, a final k-means step predicts clusters.
+    /// </summary>
     public Table Transform(Table features) => Table.FromMatrix(Distances(features.ConformTo(InputSchema).ToMatrix()), FeatureNamesOut);
 
     private Matrix Distances(Matrix x)
