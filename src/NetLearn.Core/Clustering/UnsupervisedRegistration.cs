@@ -10,6 +10,7 @@ internal static class UnsupervisedRegistration
     public static void RegisterEstimators()
     {
         EstimatorCatalog.Register(new CatalogEntry("kmeans", ModelTask.Clustering, "k-means (k-means++ seeding; Lloyd or Elkan).", false, () => new KMeans()));
+        EstimatorCatalog.Register(new CatalogEntry("gmm", ModelTask.Clustering, "Gaussian mixture fitted by EM (full, tied, diag or spherical covariances).", false, () => new GaussianMixture()));
         EstimatorCatalog.Register(new CatalogEntry("agglomerative", ModelTask.Clustering, "Hierarchical agglomerative clustering (ward, complete, average, single).", false, () => new AgglomerativeClustering()));
         EstimatorCatalog.Register(new CatalogEntry("dbscan", ModelTask.Clustering, "Density-based clustering with noise (DBSCAN).", false, () => new DBSCAN()));
         EstimatorCatalog.Register(new CatalogEntry("pca", ModelTask.Transform, "Principal component analysis (full or randomized SVD).", false, () => new Decomposition.PCA()));
@@ -19,6 +20,7 @@ internal static class UnsupervisedRegistration
     public static void RegisterModels()
     {
         ModelRegistry.Register(KMeans.KindName, KMeansModel.Load);
+        ModelRegistry.Register(GaussianMixture.KindName, GaussianMixtureModel.Load);
         ModelRegistry.Register(AgglomerativeClustering.KindName, AgglomerativeClusteringModel.Load);
         ModelRegistry.Register(DBSCAN.KindName, DBSCANModel.Load);
         ModelRegistry.Register(Decomposition.PCA.KindName, Decomposition.PCAModel.Load);
