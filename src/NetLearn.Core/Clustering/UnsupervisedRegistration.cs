@@ -14,6 +14,7 @@ internal static class UnsupervisedRegistration
         EstimatorCatalog.Register(new CatalogEntry("agglomerative", ModelTask.Clustering, "Hierarchical agglomerative clustering (ward, complete, average, single).", false, () => new AgglomerativeClustering()));
         EstimatorCatalog.Register(new CatalogEntry("dbscan", ModelTask.Clustering, "Density-based clustering with noise (DBSCAN).", false, () => new DBSCAN()));
         EstimatorCatalog.Register(new CatalogEntry("pca", ModelTask.Transform, "Principal component analysis (full or randomized SVD).", false, () => new Decomposition.PCA()));
+        EstimatorCatalog.Register(new CatalogEntry("tsne", ModelTask.Transform, "t-SNE embedding (Barnes-Hut or exact) for visualising high-dimensional data.", false, () => new Manifold.TSNE()));
     }
 
     /// <summary>Adds the model loaders.</summary>
@@ -23,6 +24,7 @@ internal static class UnsupervisedRegistration
         ModelRegistry.Register(GaussianMixture.KindName, GaussianMixtureModel.Load);
         ModelRegistry.Register(AgglomerativeClustering.KindName, AgglomerativeClusteringModel.Load);
         ModelRegistry.Register(DBSCAN.KindName, DBSCANModel.Load);
+        ModelRegistry.Register(Manifold.TSNE.KindName, Manifold.TSNEModel.Load);
         ModelRegistry.Register(Decomposition.PCA.KindName, Decomposition.PCAModel.Load);
     }
 }

@@ -1,0 +1,936 @@
+using System.Globalization;
+using System.Text.Json.Serialization;
+using NetLearn.Clustering;
+using NetLearn.Data;
+using NetLearn.Decomposition;
+using NetLearn.Estimators;
+using NetLearn.LinearAlgebra;
+using NetLearn.ModelFiles;
+
+namespace NetLearn.Manifold;
+
+/// <summary>How <see cref="TSNE"/> computes the gradient.</summary>
+public enum TSNEMethod
+{
+    /// <summary>Barnes–Hut approximation (van der Maaten 2014): O(n log n) per iteration, sparse input affinities over 3·perplexity neighbours.</summary>
+    [JsonStringEnumMemberName("barnes_hut")]
+    BarnesHut,
+
+    /// <summary>Exact O(n²) gradient with dense affinities; for small data.</summary>
+    Exact,
+}
+
+/// <summary>How <see cref="TSNE"/> places the points before optimising.</summary>
+public enum TSNEInit
+{
+    /// <summary>The first principal components, scaled to a standard deviation of 1e-4 (stable, global structure preserved).</summary>
+    Pca,
+
+    /// <summary>Gaussian noise with standard deviation 1e-4.</summary>
+    Random,
+}
+
+/// <summary>Hyperparameters of <see cref="TSNE"/> (scikit-learn's names; defaults as scikit-learn ≥ 1.2 recommends: PCA init, automatic learning rate).</summary>
+public sealed record TSNEOptions : EstimatorOptions
+{
+    /// <summary>Dimensions of the embedding (<c>n_components</c>); Barnes–Hut supports 1 to 3.</summary>
+    public int NComponents { get; init; } = 2;
+
+    /// <summary>Effective number of neighbours each point's Gaussian is calibrated to (<c>perplexity</c>); must be below n.</summary>
+    public double Perplexity { get; init; } = 30.0;
+
+    /// <summary>Factor on the input affinities during the first 250 iterations (<c>early_exaggeration</c>).</summary>
+    public double EarlyExaggeration { get; init; } = 12.0;
+
+    /// <summary>Gradient step (<c>learning_rate</c>); <c>null</c> = max(n / early_exaggeration / 4, 50) (Belkina et al. 2019).</summary>
+    public double? LearningRate { get; init; }
+
+    /// <summary>Total iterations (<c>n_iter</c>), at least 250.</summary>
+    public int NIter { get; init; } = 1000;
+
+    /// <summary>Stop after this many iterations without improvement, checked every 50 (<c>n_iter_without_progress</c>).</summary>
+    public int NIterWithoutProgress { get; init; } = 300;
+
+    /// <summary>Stop when the gradient norm falls below this (<c>min_grad_norm</c>).</summary>
+    public double MinGradNorm { get; init; } = 1e-7;
+
+    /// <summary>Initialisation (<c>init</c>).</summary>
+    public TSNEInit Init { get; init; } = TSNEInit.Pca;
+
+    /// <summary>Gradient method (<c>method</c>).</summary>
+    public TSNEMethod Method { get; init; } = TSNEMethod.BarnesHut;
+
+    /// <summary>Barnes–Hut opening angle θ (<c>angle</c>): cells smaller than θ × distance are summarised.</summary>
+    public double Angle { get; init; } = 0.5;
+
+    /// <summary>Seed of the initialisation (<c>random_state</c>).</summary>
+    public int? RandomState { get; init; }
+
+    /// <inheritdoc />
+    public override void Validate()
+    {
+        if (NComponents < 1)
+        {
+            throw new HyperparameterException("n_components", "must be at least 1");
+        }
+
+        if (Method == TSNEMethod.BarnesHut && NComponents > 3)
+        {
+            throw new HyperparameterException("n_components", "Barnes-Hut t-SNE supports at most 3 components; use method=exact for more");
+        }
+
+        if (!(Perplexity > 0) || !double.IsFinite(Perplexity))
+        {
+            throw new HyperparameterException("perplexity", "must be a positive number (typically 5 to 50)");
+        }
+
+        if (!(EarlyExaggeration >= 1) || !double.IsFinite(EarlyExaggeration))
+        {
+            throw new HyperparameterException("early_exaggeration", "must be at least 1");
+        }
+
+        if (LearningRate is { } lr && (!(lr > 0) || !double.IsFinite(lr)))
+        {
+            throw new HyperparameterException("learning_rate", "must be a positive number, or null for automatic");
+        }
+
+        if (NIter < 250)
+        {
+            throw new HyperparameterException("n_iter", "must be at least 250");
+        }
+
+        if (!(Angle >= 0 && Angle <= 1))
+        {
+            throw new HyperparameterException("angle", "must be between 0 and 1");
+        }
+    }
+}
+
+/// <summary>
+/// t-distributed stochastic neighbour embedding (van der Maaten &amp; Hinton 2008), as scikit-learn's <c>TSNE</c>:
+/// input affinities from Gaussians calibrated to the perplexity by binary search, a Student-t kernel in the embedding,
+/// gradient descent with momentum and per-parameter gains, 250 iterations of early exaggeration, and the Barnes–Hut
+/// approximation of the repulsive forces on a space-partitioning tree (van der Maaten 2014, "Accelerating t-SNE using
+/// tree-based algorithms"). The final KL divergence is reported.
+/// </summary>
+public sealed class TSNE(TSNEOptions? options = null)
+    : Estimator<TSNEOptions, TSNEModel>(options ?? new TSNEOptions()), IEmbeddingEstimator
+{
+    /// <summary>The model kind.</summary>
+    public const string KindName = "tsne";
+
+    private const int ExplorationIterations = 250;
+    private const int CheckEvery = 50;
+
+    /// <inheritdoc />
+    public override string Kind => KindName;
+
+    /// <inheritdoc />
+    public override TSNEModel Fit(Table features, Column? target = null, FitContext? context = null)
+    {
+        context ??= FitContext.Default;
+        var x = Unsupervised.Features(features, "TSNE");
+        int n = x.Rows, d = Options.NComponents;
+        if (Options.Perplexity >= n)
+        {
+            throw new HyperparameterException("perplexity", string.Create(CultureInfo.InvariantCulture, $"must be less than the number of rows ({n}); try perplexity={Math.Max(1, (n - 1) / 3)}"));
+        }
+
+        var rng = Unsupervised.Rng(Options.RandomState);
+        double[] y = Initialize(features, x, n, d, rng);
+        IAffinities p = Options.Method == TSNEMethod.Exact
+            ? new DenseAffinities(x, Options.Perplexity)
+            : new SparseAffinities(x, Options.Perplexity, context.CancellationToken);
+        double learningRate = Options.LearningRate ?? Math.Max(n / Options.EarlyExaggeration / 4, 50);
+        double dof = Math.Max(d - 1, 1);
+        var objective = Options.Method == TSNEMethod.Exact
+            ? (IGradient)new ExactGradient(p, n, d, dof)
+            : new BarnesHutGradient((SparseAffinities)p, n, d, dof, Options.Angle);
+
+        var state = new DescentState(n * d);
+        p.Scale(Options.EarlyExaggeration);
+        var (error, iteration) = Descend(objective, y, state, 0, ExplorationIterations, 0.5, learningRate, context);
+        p.Scale(1.0 / Options.EarlyExaggeration);
+        if (iteration < Options.NIter - 1)
+        {
+            (error, iteration) = Descend(objective, y, state, iteration + 1, Options.NIter, 0.8, learningRate, context);
+        }
+
+        return new TSNEModel(Options, features.Schema, new Matrix(n, d, y), error, iteration + 1);
+    }
+
+    private double[] Initialize(Table features, Matrix x, int n, int d, Random rng)
+    {
+        var y = new double[n * d];
+        if (Options.Init == TSNEInit.Pca)
+        {
+            if (d > Math.Min(n, x.Columns))
+            {
+                throw new HyperparameterException("init", "PCA initialisation needs n_components ≤ the number of features; use init=random");
+            }
+
+            var pca = new PCA(new PCAOptions { NComponents = d, SvdSolver = SvdSolver.Full }).Fit(features);
+            var projected = pca.Transform(x);
+            double mean = 0, sq = 0;
+            for (int i = 0; i < n; i++)
+            {
+                mean += projected[i, 0];
+            }
+
+            mean /= n;
+            for (int i = 0; i < n; i++)
+            {
+                sq += (projected[i, 0] - mean) * (projected[i, 0] - mean);
+            }
+
+            double std = Math.Sqrt(sq / n);
+            double scale = std > 0 ? 1e-4 / std : 1.0;
+            for (int i = 0; i < n; i++)
+            {
+                for (int c = 0; c < d; c++)
+                {
+                    y[(i * d) + c] = projected[i, c] * scale;
+                }
+            }
+        }
+        else
+        {
+            for (int i = 0; i < y.Length; i++)
+            {
+                y[i] = 1e-4 * Unsupervised.Gaussian(rng);
+            }
+        }
+
+        return y;
+    }
+
+    // scikit-learn's _gradient_descent: momentum, delta-bar-delta gains (+0.2 / ×0.8, at least 0.01), progress checks every 50 iterations.
+    private (double Error, int Iteration) Descend(IGradient objective, double[] y, DescentState state, int start, int end, double momentum, double learningRate, FitContext context)
+    {
+        var grad = new double[y.Length];
+        double error = double.MaxValue;
+        int i;
+        for (i = start; i < end; i++)
+        {
+            context.CancellationToken.ThrowIfCancellationRequested();
+            bool check = (i + 1) % CheckEvery == 0;
+            error = objective.Evaluate(y, grad, check || i == end - 1);
+            double gradNorm = Math.Sqrt(System.Numerics.Tensors.TensorPrimitives.Dot(grad, grad));
+            for (int j = 0; j < y.Length; j++)
+            {
+                double g = grad[j];
+                state.Gains[j] = state.Update[j] * g < 0 ? state.Gains[j] + 0.2 : state.Gains[j] * 0.8;
+                if (state.Gains[j] < 0.01)
+                {
+                    state.Gains[j] = 0.01;
+                }
+
+                state.Update[j] = (momentum * state.Update[j]) - (learningRate * g * state.Gains[j]);
+                y[j] += state.Update[j];
+            }
+
+            if (check)
+            {
+                context.Progress?.Report(new FitProgress(Kind, i + 1, Options.NIter, error));
+                if (error < state.BestError)
+                {
+                    state.BestError = error;
+                    state.BestIteration = i;
+                }
+                else if (i - state.BestIteration > Options.NIterWithoutProgress)
+                {
+                    break;
+                }
+
+                if (gradNorm <= Options.MinGradNorm)
+                {
+                    break;
+                }
+            }
+        }
+
+        return (error, Math.Min(i, end - 1));
+    }
+
+    private sealed class DescentState(int size)
+    {
+        public double[] Update { get; } = new double[size];
+
+        public double[] Gains { get; } = Enumerable.Repeat(1.0, size).ToArray();
+
+        public double BestError { get; set; } = double.MaxValue;
+
+        public int BestIteration { get; set; }
+    }
+}
+
+/// <summary>Input affinities P (joint probabilities summing to 1).</summary>
+internal interface IAffinities
+{
+    void Scale(double factor);
+}
+
+/// <summary>The KL(P‖Q) objective and its gradient.</summary>
+internal interface IGradient
+{
+    /// <summary>Writes ∂KL/∂y into <paramref name="grad"/>; returns KL when <paramref name="computeError"/>, else NaN.</summary>
+    double Evaluate(double[] y, double[] grad, bool computeError);
+}
+
+/// <summary>Perplexity calibration (scikit-learn's <c>_binary_search_perplexity</c>): per row, the Gaussian precision β whose conditional distribution has entropy log(perplexity).</summary>
+internal static class Perplexity
+{
+    private const int Steps = 100;
+    private const double Tolerance = 1e-5;
+
+    /// <summary>Conditional probabilities p(j|i) from squared distances of one row (in place).</summary>
+    public static void Calibrate(Span<double> squaredDistances, double perplexity)
+    {
+        double beta = 1, betaMin = double.NegativeInfinity, betaMax = double.PositiveInfinity;
+        double desired = Math.Log(perplexity);
+        Span<double> p = squaredDistances.Length <= 512 ? stackalloc double[squaredDistances.Length] : new double[squaredDistances.Length];
+        for (int step = 0; step < Steps; step++)
+        {
+            double sum = 0;
+            for (int j = 0; j < p.Length; j++)
+            {
+                p[j] = double.IsPositiveInfinity(squaredDistances[j]) ? 0 : Math.Exp(-squaredDistances[j] * beta);
+                sum += p[j];
+            }
+
+            if (sum == 0)
+            {
+                sum = 1e-8;
+            }
+
+            double weighted = 0;
+            for (int j = 0; j < p.Length; j++)
+            {
+                p[j] /= sum;
+                if (p[j] > 0)
+                {
+                    weighted += squaredDistances[j] * p[j];
+                }
+            }
+
+            double entropy = Math.Log(sum) + (beta * weighted);
+            double diff = entropy - desired;
+            if (Math.Abs(diff) <= Tolerance)
+            {
+                break;
+            }
+
+            if (diff > 0)
+            {
+                betaMin = beta;
+                beta = double.IsPositiveInfinity(betaMax) ? beta * 2 : (beta + betaMax) / 2;
+            }
+            else
+            {
+                betaMax = beta;
+                beta = double.IsNegativeInfinity(betaMin) ? beta / 2 : (beta + betaMin) / 2;
+            }
+        }
+
+        p.CopyTo(squaredDistances);
+    }
+}
+
+/// <summary>Dense P for the exact method: P = (P_cond + P_condᵀ) / Σ, floored at machine epsilon.</summary>
+internal sealed class DenseAffinities : IAffinities
+{
+    public DenseAffinities(Matrix x, double perplexity)
+    {
+        int n = x.Rows;
+        N = n;
+        P = new double[n * n];
+        Parallel.For(0, n, i =>
+        {
+            var row = P.AsSpan(i * n, n);
+            for (int j = 0; j < n; j++)
+            {
+                double dist = System.Numerics.Tensors.TensorPrimitives.Distance(x.Row(i), x.Row(j));
+                row[j] = i == j ? double.PositiveInfinity : dist * dist;
+            }
+
+            Perplexity.Calibrate(row, perplexity);
+        });
+        double sum = 0;
+        for (int i = 0; i < n; i++)
+        {
+            for (int j = i + 1; j < n; j++)
+            {
+                double v = P[(i * n) + j] + P[(j * n) + i];
+                P[(i * n) + j] = v;
+                P[(j * n) + i] = v;
+                sum += 2 * v;
+            }
+        }
+
+        sum = Math.Max(sum, double.Epsilon);
+        for (int i = 0; i < P.Length; i++)
+        {
+            P[i] = Math.Max(P[i] / sum, 2.220446049250313e-16);
+        }
+    }
+
+    public int N { get; }
+
+    public double[] P { get; }
+
+    public void Scale(double factor) => System.Numerics.Tensors.TensorPrimitives.Multiply(P, factor, P);
+}
+
+/// <summary>
+/// Sparse P for Barnes–Hut: each row calibrated over its ⌊3·perplexity⌋ + 1 nearest neighbours (exact k-NN by a
+/// parallel scan), then symmetrised (P + Pᵀ) and normalised, in compressed-row form.
+/// </summary>
+internal sealed class SparseAffinities : IAffinities
+{
+    public SparseAffinities(Matrix x, double perplexity, CancellationToken cancellation)
+    {
+        int n = x.Rows;
+        int k = Math.Min(n - 1, (int)((3.0 * perplexity) + 1));
+        var neighbours = new int[n * k];
+        var conditional = new double[n * k];
+        var norms = new double[n];
+        for (int i = 0; i < n; i++)
+        {
+            norms[i] = System.Numerics.Tensors.TensorPrimitives.Dot(x.Row(i), x.Row(i));
+        }
+
+        Parallel.For(0, n, new ParallelOptions { CancellationToken = cancellation }, () => new double[n], (i, _, dist) =>
+        {
+            var row = x.Row(i);
+            for (int j = 0; j < n; j++)
+            {
+                double dd = System.Numerics.Tensors.TensorPrimitives.Distance(row, x.Row(j));
+                dist[j] = j == i ? double.PositiveInfinity : dd * dd;
+            }
+
+            // The k smallest, ties by index (partial selection into a sorted buffer).
+            var idx = neighbours.AsSpan(i * k, k);
+            var dk = conditional.AsSpan(i * k, k);
+            int filled = 0;
+            for (int j = 0; j < n; j++)
+            {
+                double v = dist[j];
+                if (j == i || (filled == k && v >= dk[k - 1]))
+                {
+                    continue;
+                }
+
+                int pos = filled < k ? filled++ : k - 1;
+                while (pos > 0 && dk[pos - 1] > v)
+                {
+                    dk[pos] = dk[pos - 1];
+                    idx[pos] = idx[pos - 1];
+                    pos--;
+                }
+
+                dk[pos] = v;
+                idx[pos] = j;
+            }
+
+            Perplexity.Calibrate(dk, perplexity);
+            return dist;
+        }, _ => { });
+
+        // P + Pᵀ in compressed rows.
+        var rows = new List<(int Col, double Value)>[n];
+        for (int i = 0; i < n; i++)
+        {
+            rows[i] = new List<(int, double)>(2 * k);
+        }
+
+        for (int i = 0; i < n; i++)
+        {
+            for (int t = 0; t < k; t++)
+            {
+                int j = neighbours[(i * k) + t];
+                double v = conditional[(i * k) + t];
+                rows[i].Add((j, v));
+                rows[j].Add((i, v));
+            }
+        }
+
+        RowStart = new int[n + 1];
+        var cols = new List<int>(n * k * 2);
+        var values = new List<double>(n * k * 2);
+        for (int i = 0; i < n; i++)
+        {
+            RowStart[i] = cols.Count;
+            foreach (var group in rows[i].GroupBy(e => e.Col).OrderBy(g => g.Key))
+            {
+                cols.Add(group.Key);
+                values.Add(group.Sum(e => e.Value));
+            }
+        }
+
+        RowStart[n] = cols.Count;
+        Columns = [.. cols];
+        Values = [.. values];
+        double sum = Math.Max(Values.Sum(), double.Epsilon);
+        System.Numerics.Tensors.TensorPrimitives.Divide(Values, sum, Values);
+    }
+
+    public int[] RowStart { get; }
+
+    public int[] Columns { get; }
+
+    public double[] Values { get; }
+
+    public void Scale(double factor) => System.Numerics.Tensors.TensorPrimitives.Multiply(Values, factor, Values);
+}
+
+/// <summary>Exact KL gradient (scikit-learn's <c>_kl_divergence</c>).</summary>
+internal sealed class ExactGradient(IAffinities affinities, int n, int d, double dof) : IGradient
+{
+    private readonly DenseAffinities _p = (DenseAffinities)affinities;
+
+    public double Evaluate(double[] y, double[] grad, bool computeError)
+    {
+        var q = new double[n * n];
+        double exponent = (dof + 1.0) / -2.0;
+        var partial = new double[n];
+        Parallel.For(0, n, i =>
+        {
+            double s = 0;
+            for (int j = 0; j < n; j++)
+            {
+                if (j == i)
+                {
+                    continue;
+                }
+
+                double dist = 0;
+                for (int c = 0; c < d; c++)
+                {
+                    double diff = y[(i * d) + c] - y[(j * d) + c];
+                    dist += diff * diff;
+                }
+
+                double w = Math.Pow(1 + (dist / dof), exponent);
+                q[(i * n) + j] = w;
+                s += w;
+            }
+
+            partial[i] = s;
+        });
+        double sum = partial.Sum();
+        double kl = 0;
+        var klPartial = new double[n];
+        double factor = 2.0 * (dof + 1.0) / dof;
+        Parallel.For(0, n, i =>
+        {
+            double klRow = 0;
+            for (int c = 0; c < d; c++)
+            {
+                grad[(i * d) + c] = 0;
+            }
+
+            for (int j = 0; j < n; j++)
+            {
+                if (j == i)
+                {
+                    continue;
+                }
+
+                double w = q[(i * n) + j];
+                double qij = Math.Max(w / sum, 2.220446049250313e-16);
+                double pij = _p.P[(i * n) + j];
+                if (computeError)
+                {
+                    klRow += pij * Math.Log(Math.Max(pij, 2.220446049250313e-16) / qij);
+                }
+
+                double pq = (pij - qij) * w;
+                for (int c = 0; c < d; c++)
+                {
+                    grad[(i * d) + c] += pq * (y[(i * d) + c] - y[(j * d) + c]);
+                }
+            }
+
+            for (int c = 0; c < d; c++)
+            {
+                grad[(i * d) + c] *= factor;
+            }
+
+            klPartial[i] = klRow;
+        });
+        kl = klPartial.Sum();
+        return computeError ? kl : double.NaN;
+    }
+}
+
+/// <summary>
+/// Barnes–Hut KL gradient: exact attractive forces over the sparse P, repulsive forces from a 2^d-ary space-partitioning
+/// tree whose cells are summarised by their centre of mass when (cell width)² / (distance)² &lt; θ².
+/// </summary>
+internal sealed class BarnesHutGradient(SparseAffinities p, int n, int d, double dof, double angle) : IGradient
+{
+    private const int Blocks = 16;
+
+    public double Evaluate(double[] y, double[] grad, bool computeError)
+    {
+        var tree = new SpaceTree(y, n, d);
+        double theta2 = angle * angle;
+        var negative = new double[n * d];
+        var sumQ = new double[Blocks];
+        int per = (n + Blocks - 1) / Blocks;
+        double exponent = (dof + 1.0) / 2.0;
+        Parallel.For(0, Blocks, b =>
+        {
+            double s = 0;
+            Span<double> force = stackalloc double[3];
+            var stack = new int[64 * 8];
+            for (int i = b * per; i < Math.Min(n, (b + 1) * per); i++)
+            {
+                force.Clear();
+                s += tree.Repulsion(y.AsSpan(i * d, d), i, theta2, dof, exponent, force, stack);
+                for (int c = 0; c < d; c++)
+                {
+                    negative[(i * d) + c] = force[c];
+                }
+            }
+
+            sumQ[b] = s;
+        });
+        double z = sumQ.Sum();
+        var klPartial = new double[Blocks];
+        Parallel.For(0, Blocks, b =>
+        {
+            double kl = 0;
+            Span<double> pos = stackalloc double[3];
+            for (int i = b * per; i < Math.Min(n, (b + 1) * per); i++)
+            {
+                pos.Clear();
+                for (int e = p.RowStart[i]; e < p.RowStart[i + 1]; e++)
+                {
+                    int j = p.Columns[e];
+                    double pij = p.Values[e];
+                    double dist = 0;
+                    for (int c = 0; c < d; c++)
+                    {
+                        double diff = y[(i * d) + c] - y[(j * d) + c];
+                        dist += diff * diff;
+                    }
+
+                    double qij = dof / (dof + dist);
+                    if (dof != 1)
+                    {
+                        qij = Math.Pow(qij, exponent);
+                    }
+
+                    double dij = pij * qij;
+                    if (computeError)
+                    {
+                        kl += pij * Math.Log(Math.Max(pij, 1.1754943508222875e-38) / Math.Max(qij / z, 1.1754943508222875e-38));
+                    }
+
+                    for (int c = 0; c < d; c++)
+                    {
+                        pos[c] += dij * (y[(i * d) + c] - y[(j * d) + c]);
+                    }
+                }
+
+                for (int c = 0; c < d; c++)
+                {
+                    grad[(i * d) + c] = 4.0 * (pos[c] - (negative[(i * d) + c] / z));
+                }
+            }
+
+            klPartial[b] = kl;
+        });
+        return computeError ? klPartial.Sum() : double.NaN;
+    }
+}
+
+/// <summary>A quadtree (d = 2), octree (d = 3) or binary tree (d = 1) over the embedding, with centres of mass.</summary>
+internal sealed class SpaceTree
+{
+    private const int MaxDepth = 48;
+    private readonly int _d;
+    private readonly int _children;
+    private readonly double[] _y;
+    private readonly List<double> _center = [];
+    private readonly List<double> _halfWidth = [];
+    private readonly List<double> _mass = [];
+    private readonly List<int> _count = [];
+    private readonly List<int> _firstChild = [];
+    private readonly List<int> _point = [];
+
+    public SpaceTree(double[] y, int n, int d)
+    {
+        _d = d;
+        _children = 1 << d;
+        _y = y;
+        Span<double> min = stackalloc double[d];
+        Span<double> max = stackalloc double[d];
+        min.Fill(double.PositiveInfinity);
+        max.Fill(double.NegativeInfinity);
+        for (int i = 0; i < n; i++)
+        {
+            for (int c = 0; c < d; c++)
+            {
+                min[c] = Math.Min(min[c], y[(i * d) + c]);
+                max[c] = Math.Max(max[c], y[(i * d) + c]);
+            }
+        }
+
+        double width = 0;
+        for (int c = 0; c < d; c++)
+        {
+            width = Math.Max(width, max[c] - min[c]);
+        }
+
+        width = (width * 0.5 * (1 + 1e-6)) + 1e-12;
+        var center = new double[d];
+        for (int c = 0; c < d; c++)
+        {
+            center[c] = (min[c] + max[c]) / 2;
+        }
+
+        NewNode(center, width);
+        for (int i = 0; i < n; i++)
+        {
+            Insert(0, i, 0);
+        }
+    }
+
+    private int NewNode(ReadOnlySpan<double> center, double halfWidth)
+    {
+        int id = _count.Count;
+        foreach (double v in center)
+        {
+            _center.Add(v);
+        }
+
+        for (int c = 0; c < _d; c++)
+        {
+            _mass.Add(0);
+        }
+
+        _halfWidth.Add(halfWidth);
+        _count.Add(0);
+        _firstChild.Add(-1);
+        _point.Add(-1);
+        return id;
+    }
+
+    private void Insert(int node, int i, int depth)
+    {
+        while (true)
+        {
+            int count = _count[node];
+            // Running centre of mass.
+            for (int c = 0; c < _d; c++)
+            {
+                _mass[(node * _d) + c] = ((_mass[(node * _d) + c] * count) + _y[(i * _d) + c]) / (count + 1);
+            }
+
+            _count[node] = count + 1;
+            if (_firstChild[node] < 0)
+            {
+                if (count == 0)
+                {
+                    _point[node] = i;
+                    return;
+                }
+
+                if (depth >= MaxDepth || SamePoint(_point[node], i))
+                {
+                    // Duplicates (or absurd depth) stay in one leaf; the centre of mass already counts them.
+                    return;
+                }
+
+                Split(node);
+                int existing = _point[node];
+                _point[node] = -1;
+                int child = ChildFor(node, existing);
+                PushDown(child, existing, count);
+            }
+
+            node = ChildFor(node, i);
+            depth++;
+        }
+    }
+
+    // Moves the old leaf's point(s) (count copies of one location) into a child.
+    private void PushDown(int child, int point, int count)
+    {
+        for (int c = 0; c < _d; c++)
+        {
+            _mass[(child * _d) + c] = _y[(point * _d) + c];
+        }
+
+        _count[child] = count;
+        _point[child] = point;
+    }
+
+    private bool SamePoint(int a, int b)
+    {
+        for (int c = 0; c < _d; c++)
+        {
+            if (_y[(a * _d) + c] != _y[(b * _d) + c])
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private void Split(int node)
+    {
+        double half = _halfWidth[node] / 2;
+        Span<double> center = stackalloc double[_d];
+        int first = -1;
+        for (int child = 0; child < _children; child++)
+        {
+            for (int c = 0; c < _d; c++)
+            {
+                center[c] = _center[(node * _d) + c] + (((child >> c) & 1) == 1 ? half : -half);
+            }
+
+            int id = NewNode(center, half);
+            if (child == 0)
+            {
+                first = id;
+            }
+        }
+
+        _firstChild[node] = first;
+    }
+
+    private int ChildFor(int node, int i)
+    {
+        int child = 0;
+        for (int c = 0; c < _d; c++)
+        {
+            if (_y[(i * _d) + c] > _center[(node * _d) + c])
+            {
+                child |= 1 << c;
+            }
+        }
+
+        return _firstChild[node] + child;
+    }
+
+    /// <summary>Σ_j q_ij·Z (returned) and Σ_j q_ij²·Z² (y_i − y_j) (into <paramref name="force"/>) over all j ≠ i, approximated with the tree.</summary>
+    public double Repulsion(ReadOnlySpan<double> yi, int i, double theta2, double dof, double exponent, Span<double> force, int[] stack)
+    {
+        double sum = 0;
+        int top = 0;
+        stack[top++] = 0;
+        Span<double> diff = stackalloc double[3];
+        while (top > 0)
+        {
+            int node = stack[--top];
+            int count = _count[node];
+            if (count == 0)
+            {
+                continue;
+            }
+
+            double dist2 = 0;
+            for (int c = 0; c < _d; c++)
+            {
+                diff[c] = yi[c] - _mass[(node * _d) + c];
+                dist2 += diff[c] * diff[c];
+            }
+
+            bool leaf = _firstChild[node] < 0;
+            double width = 2 * _halfWidth[node];
+            if (leaf || (width * width) < theta2 * dist2)
+            {
+                int size = count;
+                if (dist2 == 0)
+                {
+                    // A leaf at y_i itself: i and its exact duplicates. Duplicates have q = 1 and exert no force.
+                    sum += count - 1;
+                    continue;
+                }
+
+                double q = dof / (dof + dist2);
+                if (dof != 1)
+                {
+                    q = Math.Pow(q, exponent);
+                }
+
+                sum += size * q;
+                double mult = size * q * q;
+                for (int c = 0; c < _d; c++)
+                {
+                    force[c] += mult * diff[c];
+                }
+
+                continue;
+            }
+
+            if (top + _children > stack.Length)
+            {
+                Array.Resize(ref stack, stack.Length * 2);
+            }
+
+            for (int child = 0; child < _children; child++)
+            {
+                stack[top++] = _firstChild[node] + child;
+            }
+        }
+
+        return sum;
+    }
+}
+
+/// <summary>A fitted <see cref="TSNE"/>: the embedding of the training rows and the final KL divergence.</summary>
+public sealed class TSNEModel : FittedModel<TSNEOptions>, IObjectiveEmbedding
+{
+    internal TSNEModel(TSNEOptions options, Schema inputSchema, Matrix embedding, double klDivergence, int iterations)
+        : base(options, inputSchema)
+    {
+        Embedding = embedding;
+        KlDivergence = klDivergence;
+        Iterations = iterations;
+    }
+
+    /// <inheritdoc />
+    public override string Kind => TSNE.KindName;
+
+    /// <inheritdoc />
+    public override ModelTask Task => ModelTask.Transform;
+
+    /// <summary>The embedding of the training rows (<c>embedding_</c>).</summary>
+    public Matrix Embedding { get; }
+
+    /// <inheritdoc />
+    public IReadOnlyList<string> EmbeddingNames => [.. Enumerable.Range(0, Embedding.Columns).Select(c => string.Create(CultureInfo.InvariantCulture, $"tsne{c}"))];
+
+    /// <summary>KL(P‖Q) after optimisation (<c>kl_divergence_</c>).</summary>
+    public double KlDivergence { get; }
+
+    /// <summary>Iterations run (<c>n_iter_</c>).</summary>
+    public int Iterations { get; }
+
+    /// <inheritdoc />
+    public IReadOnlyList<KeyValuePair<string, double>> EmbeddingMetrics => [new("kl_divergence", KlDivergence), new("n_iter", Iterations)];
+
+    /// <summary>The embedding as a table with columns <c>tsne0</c>, <c>tsne1</c>, ….</summary>
+    public Table EmbeddingTable() => Table.FromMatrix(Embedding, EmbeddingNames);
+
+    /// <inheritdoc />
+    public override void Save(ModelWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        writer.Write("embedding", Embedding);
+        writer.Write("kl_divergence", KlDivergence);
+        writer.Write("n_iter", Iterations);
+    }
+
+    internal static TSNEModel Load(ModelReader reader) => new(
+        reader.ReadOptions<TSNEOptions>(),
+        reader.ReadSchema("input_schema"),
+        reader.ReadMatrix("embedding"),
+        reader.ReadDouble("kl_divergence"),
+        reader.ReadInt32("n_iter"));
+}
