@@ -1,0 +1,95 @@
+// Unsupervised benchmark: NetLearn and scikit-learn side by side on the same data, in one run.
+// Usage: dotnet run -c Release --project bench/NetLearn.Bench.Unsupervised [-- kmeans pca tsne ward]
+// Each case: the Python peer writes the data (raw float64), NetLearn fits it (after one JIT warm-up on a small slice),
+// then the peer fits the same file. Both use all cores of the machine (set OMP_NUM_THREADS to change the peer's).
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text.Json.Nodes;
+using NetLearn.Clustering;
+using NetLearn.Data;
+using NetLearn.Decomposition;
+using NetLearn.LinearAlgebra;
+using NetLearn.Manifold;
+using NetLearn.Metrics;
+
+string[] cases = args.Length > 0 ? args : ["kmeans", "pca", "tsne", "ward"];
+string folder = Directory.CreateTempSubdirectory("netlearn-bench-unsup-").FullName;
+Console.WriteLine($"machine: {Environment.ProcessorCount} cores, .NET {Environment.Version}");
+Console.WriteLine($"{"case",-44} {"NetLearn s",11} {"sklearn s",10} {"time ratio",11}  quality (NetLearn | scikit-learn)");
+try
+{
+    foreach (string name in cases)
+    {
+        string path = Path.Combine(folder, name + ".bin");
+        Python("make", name, path);
+        var table = Read(path);
+        var (label, ours, quality) = name switch
+        {
+            "kmeans" => Time("k-means k=8 n_init=1, 1,000,000 x 10", table, t =>
+            {
+                var m = new KMeans(new KMeansOptions { NClusters = 8, NInit = 1, RandomState = 0 }).Fit(t);
+                return $"inertia {m.Inertia:G6}";
+            }),
+            "pca" => Time("PCA(10) randomized, 200,000 x 100", table, t =>
+            {
+                var m = new PCA(new PCAOptions { NComponents = 10, SvdSolver = SvdSolver.Randomized, RandomState = 0 }).Fit(t);
+                return $"explained {m.ExplainedVarianceRatio.Sum():F6}";
+            }),
+            "tsne" => Time("t-SNE Barnes-Hut, digits 1797 x 64", table, t =>
+            {
+                var m = new TSNE(new TSNEOptions { RandomState = 0 }).Fit(t);
+                double trust = ClusteringMetrics.Trustworthiness(t.ToMatrix(), m.Embedding, 5);
+                return $"KL {m.KlDivergence:F4}, trust {trust:F4}";
+            }),
+            "ward" => Time("ward, 20,000 x 10, 8 clusters", table, t =>
+            {
+                var m = new AgglomerativeClustering(new AgglomerativeClusteringOptions { NClusters = 8 }).Fit(t);
+                return $"{m.ClusterCount} clusters";
+            }),
+            _ => throw new ArgumentException($"unknown case {name}"),
+        };
+        long peakMb = Process.GetCurrentProcess().PeakWorkingSet64 / (1024 * 1024);
+        var peer = JsonNode.Parse(Python("fit", name, path))!.AsObject();
+        double theirs = peer["seconds"]!.GetValue<double>();
+        string peerQuality = string.Join(", ", peer.Where(p => p.Key is not ("seconds" or "peak_rss_mb")).Select(p => $"{p.Key} {p.Value}"));
+        Console.WriteLine(FormattableString.Invariant($"{label,-44} {ours,11:F3} {theirs,10:F3} {ours / theirs,10:F2}x  {quality} | {peerQuality}"));
+        Console.WriteLine(FormattableString.Invariant($"{"",-44} peak memory: NetLearn process {peakMb} MB, scikit-learn process {peer["peak_rss_mb"]!.GetValue<double>():F0} MB"));
+        File.Delete(path);
+    }
+}
+finally
+{
+    Directory.Delete(folder, recursive: true);
+}
+
+static (string Label, double Seconds, string Quality) Time(string label, Table table, Func<Table, string> fit)
+{
+    fit(table.Head(Math.Min(table.RowCount, 2000))); // JIT warm-up
+    var clock = Stopwatch.StartNew();
+    string quality = fit(table);
+    return (label, clock.Elapsed.TotalSeconds, quality);
+}
+
+static Table Read(string path)
+{
+    byte[] bytes = File.ReadAllBytes(path);
+    var header = MemoryMarshal.Cast<byte, long>(bytes.AsSpan(0, 16));
+    int rows = (int)header[0], cols = (int)header[1];
+    double[] values = MemoryMarshal.Cast<byte, double>(bytes.AsSpan(16)).ToArray();
+    return Table.FromMatrix(new Matrix(rows, cols, values));
+}
+
+static string Python(string verb, string name, string path)
+{
+    var start = new ProcessStartInfo("/usr/bin/python3", [Path.Combine(AppContext.BaseDirectory, "unsup_peer.py"), verb, name, path]) { RedirectStandardOutput = true };
+    using var process = Process.Start(start)!;
+    string output = process.StandardOutput.ReadToEnd();
+    process.WaitForExit();
+    if (process.ExitCode != 0)
+    {
+        throw new InvalidOperationException($"unsup_peer.py {verb} {name} failed with exit code {process.ExitCode}");
+    }
+
+    return output.Trim();
+}

@@ -1,0 +1,80 @@
+"""The scikit-learn side of bench/NetLearn.Bench.Unsupervised.
+
+    /usr/bin/python3 unsup_peer.py make CASE PATH      writes the case's data as raw float64 (int64 rows, int64 cols, values)
+    /usr/bin/python3 unsup_peer.py fit CASE PATH       fits scikit-learn on that file; prints one JSON line:
+                                                       {"seconds": ..., "peak_rss_mb": ..., quality numbers}
+Cases: kmeans (make_blobs 1,000,000 x 10, k=8, n_init=1), pca (200,000 x 100, randomized, 10 components),
+tsne (digits, Barnes-Hut, PCA init), ward (make_blobs 20,000 x 10, ward, 8 clusters).
+"""
+import json
+import resource
+import sys
+import time
+
+import numpy as np
+
+
+def make(case):
+    if case == "kmeans":
+        from sklearn.datasets import make_blobs
+        x, _ = make_blobs(n_samples=1_000_000, n_features=10, centers=8, random_state=0)
+    elif case == "pca":
+        rng = np.random.RandomState(0)
+        x = rng.normal(size=(200_000, 20)) @ rng.normal(size=(20, 100)) + 0.5 * rng.normal(size=(200_000, 100))
+    elif case == "tsne":
+        from sklearn.datasets import load_digits
+        x = load_digits().data
+    elif case == "ward":
+        from sklearn.datasets import make_blobs
+        x, _ = make_blobs(n_samples=20_000, n_features=10, centers=8, random_state=0)
+    else:
+        raise SystemExit(f"unknown case {case}")
+    return np.ascontiguousarray(x, dtype=np.float64)
+
+
+def write(x, path):
+    with open(path, "wb") as f:
+        np.array(x.shape, dtype=np.int64).tofile(f)
+        x.tofile(f)
+
+
+def read(path):
+    with open(path, "rb") as f:
+        shape = np.fromfile(f, dtype=np.int64, count=2)
+        return np.fromfile(f, dtype=np.float64).reshape(shape)
+
+
+def fit(case, x):
+    result = {}
+    start = time.perf_counter()
+    if case == "kmeans":
+        from sklearn.cluster import KMeans
+        m = KMeans(n_clusters=8, n_init=1, random_state=0).fit(x)
+        result["inertia"] = float(m.inertia_)
+    elif case == "pca":
+        from sklearn.decomposition import PCA
+        m = PCA(n_components=10, svd_solver="randomized", random_state=0).fit(x)
+        result["explained_variance_ratio_total"] = float(m.explained_variance_ratio_.sum())
+    elif case == "tsne":
+        from sklearn.manifold import TSNE, trustworthiness
+        m = TSNE(n_components=2, init="pca", learning_rate="auto", random_state=0)
+        emb = m.fit_transform(x)
+        result["kl_divergence"] = float(m.kl_divergence_)
+        seconds = time.perf_counter() - start
+        result["trustworthiness"] = float(trustworthiness(x, emb, n_neighbors=5))
+        result["seconds"] = seconds
+    elif case == "ward":
+        from sklearn.cluster import AgglomerativeClustering
+        m = AgglomerativeClustering(n_clusters=8, linkage="ward").fit(x)
+        result["n_clusters"] = int(m.n_clusters_)
+    result.setdefault("seconds", time.perf_counter() - start)
+    result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+    return result
+
+
+if __name__ == "__main__":
+    verb, case, path = sys.argv[1], sys.argv[2], sys.argv[3]
+    if verb == "make":
+        write(make(case), path)
+    else:
+        print(json.dumps(fit(case, read(path))))
