@@ -24,6 +24,8 @@ internal static class UnsupervisedRegistration
         ModelRegistry.Register(GaussianMixture.KindName, GaussianMixtureModel.Load);
         ModelRegistry.Register(AgglomerativeClustering.KindName, AgglomerativeClusteringModel.Load);
         ModelRegistry.Register(DBSCAN.KindName, DBSCANModel.Load);
+        ModelRegistry.Register(Anomaly.LocalOutlierFactor.KindName, Anomaly.LocalOutlierFactorModel.Load);
+        ModelRegistry.Register(Anomaly.IsolationForest.KindName, Anomaly.IsolationForestModel.Load);
         ModelRegistry.Register(Manifold.TSNE.KindName, Manifold.TSNEModel.Load);
         ModelRegistry.Register(Decomposition.PCA.KindName, Decomposition.PCAModel.Load);
     }
