@@ -402,7 +402,7 @@ public static class HyperparameterSearch
                 catch (Exception e) when (e is not OutOfMemoryException)
                 {
                     var error = e is AggregateException { InnerExceptions.Count: > 0 } a ? a.InnerExceptions[0] : e;
-                    results[j] = new TrialResult(number, parameters, TrialState.Failed, double.NaN, new Dictionary<string, ScoreSummary>(StringComparer.Ordinal), $"{error.GetType().Name}: {error.Message}", watch.Elapsed.TotalSeconds, resource, round);
+                    results[j] = new TrialResult(number, parameters, TrialState.Failed, double.NaN, new Dictionary<string, ScoreSummary>(StringComparer.Ordinal), error is NetLearnException ? error.Message : $"{error.GetType().Name}: {error.Message}", watch.Elapsed.TotalSeconds, resource, round);
                 }
             });
 

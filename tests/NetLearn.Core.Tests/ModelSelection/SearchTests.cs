@@ -82,7 +82,7 @@ public class SearchTests
         Assert.Equal(3, result.Trials.Count);
         var failed = result.Trials.Where(t => t.State == TrialState.Failed).ToList();
         Assert.Equal(2, failed.Count);
-        Assert.All(failed, t => Assert.Contains("HyperparameterException", t.Error, StringComparison.Ordinal));
+        Assert.All(failed, t => Assert.Contains("'C'", t.Error, StringComparison.Ordinal));
         Assert.All(failed, t => Assert.Equal(2, t.Rank));
         Assert.Equal("1", result.BestParameters["C"]);
     }
