@@ -151,8 +151,7 @@ public static class TuneCommand
                 {
                     task.Value = p.Total > 0 ? Math.Min(1.0, (double)p.Done / p.Total) : 0;
                     string best = double.IsNaN(p.BestScore) ? "-" : Training.Format(p.BestScore);
-                    string left = p.Remaining is { } r ? r.ToString(@"hh\:mm\:ss", CultureInfo.InvariantCulture) : "?";
-                    task.Description = Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"Tuning {model}: trial {p.Done}/{p.Total}, best {best}, about {left} left"));
+                    task.Description = Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"Tuning {model}: trial {p.Done}/{p.Total}, best {best}"));
                 });
                 result = work(progress);
                 task.Value = 1.0;
