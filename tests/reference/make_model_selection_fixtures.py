@@ -109,7 +109,15 @@ def main():
     diabetes_cv = {k: v.tolist() for k, v in cvres.items() if k.startswith("test_") or k.startswith("train_")}
     diabetes_cv["oof"] = cross_val_predict(LinearRegression(), Xd, yd, cv=KFold(5)).tolist()
 
+    from sklearn.model_selection import learning_curve, validation_curve
+    sizes, lc_train, lc_test = learning_curve(LinearRegression(), Xd, yd, cv=KFold(5), train_sizes=[0.3, 0.6, 1.0], scoring="r2")
+    vc_train, vc_test = validation_curve(LinearRegression(), Xd, yd, param_name="fit_intercept", param_range=[True, False],
+                                         cv=KFold(4), scoring="neg_mean_absolute_error")
+    curves = {"learning_sizes": sizes.tolist(), "learning_train": lc_train.tolist(), "learning_test": lc_test.tolist(),
+              "validation_train": vc_train.tolist(), "validation_test": vc_test.tolist()}
+
     obj = {
+        "curves": curves,
         "diabetes_cv": diabetes_cv,
         "provenance": {"generator": "tests/reference/make_model_selection_fixtures.py", "sklearn": sklearn.__version__,
                        "numpy": np.__version__},

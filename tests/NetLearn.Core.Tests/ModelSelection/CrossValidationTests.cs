@@ -116,3 +116,39 @@ public class CrossValidationTests
         public IEstimator WithParameter(string name, string value) => this;
     }
 }
+
+public class LearningCurveTests
+{
+    private static readonly JsonElement Curves = Fixture.Load("model_selection_sklearn.json").GetProperty("curves");
+
+    [Fact]
+    public void Learning_curve_matches_scikit_learn()
+    {
+        var (x, y) = Dataset.LoadXy("diabetes");
+        var curve = LearningCurves.LearningCurve(new LinearRegression(), x, y, [0.3, 0.6, 1.0], new KFold(5), Scorers.Get("r2"));
+        Assert.Equal(Curves.GetProperty("learning_sizes").Doubles().Select(v => v.ToString(System.Globalization.CultureInfo.InvariantCulture)), curve.Points);
+        var train = Curves.GetProperty("learning_train").Rows();
+        var test = Curves.GetProperty("learning_test").Rows();
+        for (int i = 0; i < train.Length; i++)
+        {
+            Fixture.Close(train[i], curve.TrainScores[i], rel: 1e-8, what: $"train {i}");
+            Fixture.Close(test[i], curve.TestScores[i], rel: 1e-8, what: $"test {i}");
+        }
+    }
+
+    [Fact]
+    public void Validation_curve_matches_scikit_learn()
+    {
+        var (x, y) = Dataset.LoadXy("diabetes");
+        var curve = LearningCurves.ValidationCurve(new LinearRegression(), x, y, "fit_intercept", ["true", "false"], new KFold(4), Scorers.Get("neg_mean_absolute_error"));
+        var train = Curves.GetProperty("validation_train").Rows();
+        var test = Curves.GetProperty("validation_test").Rows();
+        for (int i = 0; i < train.Length; i++)
+        {
+            Fixture.Close(train[i], curve.TrainScores[i], rel: 1e-8, what: $"train {i}");
+            Fixture.Close(test[i], curve.TestScores[i], rel: 1e-8, what: $"test {i}");
+        }
+
+        Assert.True(curve.Test[0].Mean > curve.Test[1].Mean);
+    }
+}
