@@ -115,6 +115,13 @@ public sealed record SearchOptions
     /// <summary>Receives progress after every trial.</summary>
     public IProgress<SearchProgress>? Progress { get; init; }
 
+    /// <summary>
+    /// Bayesian proposals per batch: each batch is proposed from the trials finished before it and then run in parallel.
+    /// Fixed (not the parallelism) so that a seeded search gives the same trials on every machine; larger batches use
+    /// more cores at some cost in sample efficiency.
+    /// </summary>
+    public int BatchSize { get; init; } = 4;
+
     /// <summary>Stops the search gracefully after the running trials (the result holds the trials so far).</summary>
     public CancellationToken StopToken { get; init; }
 }
@@ -218,8 +225,9 @@ public sealed class SearchResult
 /// <summary>
 /// Hyperparameter search: grid, random, Bayesian (TPE), successive halving and Hyperband, over any estimator or
 /// pipeline (nested names such as <c>model.C</c>) scored by cross-validation, or over any function. Trials run in
-/// parallel batches; each trial's random generator is derived from the seed and the trial number, and a batch is
-/// proposed from the trials finished before it, so a seeded search gives the same result at any parallelism. A trial
+/// parallel batches; each trial's random generator is derived from the seed and the trial number, and a Bayesian batch
+/// (of fixed size <see cref="SearchOptions.BatchSize"/>) is proposed from the trials finished before it, so a seeded
+/// search gives the same trials at any parallelism, on any machine. A trial
 /// that throws is recorded as failed with its error, and the search goes on.
 /// </summary>
 public static class HyperparameterSearch
@@ -366,7 +374,10 @@ public static class HyperparameterSearch
         double bestForProgress = progressSoFar?.Where(t => t.State == TrialState.Complete).Select(t => t.Score).DefaultIfEmpty(double.NaN).Max() ?? double.NaN;
         for (int start = 0; start < count && stopReason is null;)
         {
-            int batch = Math.Min(parallelism, count - start);
+            // Proposals that learn from history come in batches of a fixed size, independent of the parallelism, so a seeded
+            // search proposes the same trials on any machine; history-free samplers fill every worker.
+            int batchSize = fixedCandidates is null && sampler is not (RandomSampler or GridSampler) ? options.BatchSize : Math.Max(parallelism, options.BatchSize);
+            int batch = Math.Min(batchSize, count - start);
             var proposals = new List<(int Number, Dictionary<string, string> Parameters)>();
             for (int j = 0; j < batch; j++)
             {
@@ -408,6 +419,13 @@ public static class HyperparameterSearch
 
             foreach (var result in results)
             {
+                if (stopReason is not null)
+                {
+                    // An early stop is decided trial by trial; later trials of the batch are dropped so the result
+                    // does not depend on how many ran at once.
+                    break;
+                }
+
                 trials.Add(result);
                 done++;
                 if (result.State == TrialState.Complete)
@@ -429,20 +447,21 @@ public static class HyperparameterSearch
                 {
                     sinceImprovement++;
                 }
+
+                if (options.TargetScore is { } target && best is not null && best.Score >= target)
+                {
+                    stopReason = string.Create(CultureInfo.InvariantCulture, $"reached the target score {target}");
+                }
+                else if (options.Patience is { } patience && sinceImprovement >= patience)
+                {
+                    stopReason = string.Create(CultureInfo.InvariantCulture, $"no improvement in {patience} trials");
+                }
             }
 
             start += proposals.Count;
             var elapsed = clock.Elapsed;
             options.Progress?.Report(new SearchProgress(done, total, bestForProgress, elapsed, done > 0 ? elapsed * ((double)(total - done) / done) : null));
-            if (options.TargetScore is { } target && best is not null && best.Score >= target)
-            {
-                stopReason = string.Create(CultureInfo.InvariantCulture, $"reached the target score {target}");
-            }
-            else if (options.Patience is { } patience && sinceImprovement >= patience)
-            {
-                stopReason = string.Create(CultureInfo.InvariantCulture, $"no improvement in {patience} trials");
-            }
-            else if (options.StopToken.IsCancellationRequested)
+            if (stopReason is null && options.StopToken.IsCancellationRequested)
             {
                 stopReason = "stopped on request";
             }

@@ -96,16 +96,19 @@ public class SearchTests
         foreach (var strategy in new[] { SearchStrategy.Random, SearchStrategy.Bayes })
         {
             var one = HyperparameterSearch.Optimize(space, Objective, new SearchOptions { Strategy = strategy, Trials = 30, Seed = 11, Parallelism = 1 });
-            var four = HyperparameterSearch.Optimize(space, Objective, new SearchOptions { Strategy = strategy, Trials = 30, Seed = 11, Parallelism = 1 });
+            var four = HyperparameterSearch.Optimize(space, Objective, new SearchOptions { Strategy = strategy, Trials = 30, Seed = 11, Parallelism = 4 });
             Assert.Equal(one.Trials.Select(t => t.Parameters.OrderBy(p => p.Key)), four.Trials.Select(t => t.Parameters.OrderBy(p => p.Key)));
             var other = HyperparameterSearch.Optimize(space, Objective, new SearchOptions { Strategy = strategy, Trials = 30, Seed = 12, Parallelism = 1 });
             Assert.NotEqual(one.Trials[0].Parameters["x"], other.Trials[0].Parameters["x"]);
         }
 
-        // Batches of four proposals: same result whatever the thread timing.
-        var a = HyperparameterSearch.Optimize(space, Objective, new SearchOptions { Strategy = SearchStrategy.Bayes, Trials = 24, Seed = 3, Parallelism = 4 });
-        var b = HyperparameterSearch.Optimize(space, Objective, new SearchOptions { Strategy = SearchStrategy.Bayes, Trials = 24, Seed = 3, Parallelism = 4 });
+        // Same result whatever the thread timing, and early stops at the same trial.
+        var a = HyperparameterSearch.Optimize(space, Objective, new SearchOptions { Strategy = SearchStrategy.Bayes, Trials = 24, Seed = 3, Parallelism = 3 });
+        var b = HyperparameterSearch.Optimize(space, Objective, new SearchOptions { Strategy = SearchStrategy.Bayes, Trials = 24, Seed = 3, Parallelism = 2 });
         Assert.Equal(a.Trials.Select(t => t.Score), b.Trials.Select(t => t.Score));
+        var c = HyperparameterSearch.Optimize(space, Objective, new SearchOptions { Strategy = SearchStrategy.Random, Trials = 40, Seed = 3, Parallelism = 1, Patience = 4 });
+        var d = HyperparameterSearch.Optimize(space, Objective, new SearchOptions { Strategy = SearchStrategy.Random, Trials = 40, Seed = 3, Parallelism = 7, Patience = 4 });
+        Assert.Equal(c.Trials.Select(t => t.Score), d.Trials.Select(t => t.Score));
     }
 
     [Fact]
