@@ -32,6 +32,8 @@ public static class CliApp
             TrainCommand.Create(console),
             PredictCommand.Create(console),
             EvaluateCommand.Create(console),
+            CvCommand.Create(console),
+            TuneCommand.Create(console),
             InspectCommand.Create(console),
             DatasetsCommand.Create(console),
             ServeCommand.Create(console),

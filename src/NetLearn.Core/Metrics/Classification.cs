@@ -27,7 +27,7 @@ public enum Average
 public sealed record ConfusionMatrix(IReadOnlyList<string> Labels, int[,] Counts);
 
 /// <summary>Classification metrics with scikit-learn 1.2's definitions (zero division gives 0).</summary>
-public static class ClassificationMetrics
+public static partial class ClassificationMetrics
 {
     /// <summary>Fraction of rows predicted correctly.</summary>
     public static double Accuracy(Column yTrue, Column yPred)
@@ -70,6 +70,10 @@ public static class ClassificationMetrics
     /// <summary>F-beta: (1 + β²)·tp / ((1 + β²)·tp + β²·fn + fp).</summary>
     public static double FBeta(Column yTrue, Column yPred, double beta, Average average = Average.Binary, string? positiveLabel = null) =>
         Score(yTrue, yPred, average, positiveLabel, beta, Kind.FBeta);
+
+    /// <summary>Jaccard index (intersection over union of predicted and true positives): tp / (tp + fp + fn).</summary>
+    public static double Jaccard(Column yTrue, Column yPred, Average average = Average.Binary, string? positiveLabel = null) =>
+        Score(yTrue, yPred, average, positiveLabel, 1.0, Kind.Jaccard);
 
     /// <summary>
     /// Area under the ROC curve. <paramref name="proba"/> has one column per class in <paramref name="classes"/> order
@@ -176,6 +180,7 @@ public static class ClassificationMetrics
         Precision,
         Recall,
         FBeta,
+        Jaccard,
     }
 
     private static double Score(Column yTrue, Column yPred, Average average, string? positiveLabel, double beta, Kind kind)
@@ -242,6 +247,11 @@ public static class ClassificationMetrics
         if (kind == Kind.Recall)
         {
             return recall;
+        }
+
+        if (kind == Kind.Jaccard)
+        {
+            return tp + fp + fn == 0 ? 0 : tp / (tp + fp + fn);
         }
 
         double b2 = beta * beta;

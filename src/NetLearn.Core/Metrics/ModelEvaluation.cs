@@ -7,9 +7,11 @@ namespace NetLearn.Metrics;
 public static class ModelEvaluation
 {
     /// <summary>
-    /// Classification: accuracy, precision/recall/F1 (macro; binary for two classes; F1 weighted), ROC AUC (binary, or
-    /// one-vs-rest macro) and log loss — the last two only when every true label is a class the model knows and the data
-    /// hold at least two classes. Regression: R², MSE, RMSE and MAE.
+    /// Classification: accuracy, balanced accuracy, precision/recall/F1 (macro; binary for two classes; F1 weighted),
+    /// Matthews correlation (<c>mcc</c>), ROC AUC (<c>roc_auc</c> for two classes, one-vs-rest macro <c>roc_auc_ovr</c>
+    /// for more) and log loss — the last two only when every true label is a class the model knows and the data hold
+    /// every class. Regression: R², MSE, RMSE, MAE, median absolute error, MAPE, explained variance and max error.
+    /// Names are scikit-learn's scorer names without the <c>neg_</c> prefix.
     /// </summary>
     public static SortedDictionary<string, double> Evaluate(IPredictor model, Table features, Column target)
     {
@@ -24,10 +26,16 @@ public static class ModelEvaluation
             metrics["mse"] = RegressionMetrics.MeanSquaredError(target, predictions);
             metrics["rmse"] = RegressionMetrics.RootMeanSquaredError(target, predictions);
             metrics["mae"] = RegressionMetrics.MeanAbsoluteError(target, predictions);
+            metrics["median_absolute_error"] = RegressionMetrics.MedianAbsoluteError(target, predictions);
+            metrics["mape"] = RegressionMetrics.MeanAbsolutePercentageError(target, predictions);
+            metrics["explained_variance"] = RegressionMetrics.ExplainedVariance(target, predictions);
+            metrics["max_error"] = RegressionMetrics.MaxError(target, predictions);
             return metrics;
         }
 
         metrics["accuracy"] = ClassificationMetrics.Accuracy(target, predictions);
+        metrics["balanced_accuracy"] = ClassificationMetrics.BalancedAccuracy(target, predictions);
+        metrics["mcc"] = ClassificationMetrics.MatthewsCorrelation(target, predictions);
         metrics["precision_macro"] = ClassificationMetrics.Precision(target, predictions, Average.Macro);
         metrics["recall_macro"] = ClassificationMetrics.Recall(target, predictions, Average.Macro);
         metrics["f1_macro"] = ClassificationMetrics.F1(target, predictions, Average.Macro);
@@ -49,7 +57,7 @@ public static class ModelEvaluation
             int present = Enumerable.Range(0, target.Length).Select(target.FormatValue).Distinct(StringComparer.Ordinal).Count();
             if (present == classifier.Classes.Length)
             {
-                metrics["roc_auc"] = ClassificationMetrics.RocAuc(target, proba, classifier.Classes);
+                metrics[classifier.Classes.Length == 2 ? "roc_auc" : "roc_auc_ovr"] = ClassificationMetrics.RocAuc(target, proba, classifier.Classes);
             }
         }
 

@@ -4,7 +4,7 @@ using NetLearn.Data;
 namespace NetLearn.Metrics;
 
 /// <summary>Regression metrics with scikit-learn 1.2's definitions.</summary>
-public static class RegressionMetrics
+public static partial class RegressionMetrics
 {
     /// <summary>Mean squared error.</summary>
     public static double MeanSquaredError(ReadOnlySpan<double> yTrue, ReadOnlySpan<double> yPred)

@@ -17,5 +17,6 @@ internal static class CoreModels
         ModelRegistry.Register(Pipeline.KindName, PipelineModel.Load);
         ModelRegistry.Register(ColumnTransformer.KindName, ColumnTransformerModel.Load);
         Clustering.UnsupervisedRegistration.RegisterModels();
+        ModelRegistry.Register(Calibration.CalibratedClassifier.KindName, Calibration.CalibratedClassifierModel.Load);
     }
 }

@@ -1,0 +1,134 @@
+"""Reference values for issue 5's model selection: cross-validation splits and calibration (scikit-learn 1.2).
+
+    /usr/bin/python3 tests/reference/make_model_selection_fixtures.py
+
+Writes tests/NetLearn.Core.Tests/Fixtures/model_selection_sklearn.json. Only the deterministic splitters are
+compared index for index (the shuffled ones use NumPy's generator, which NetLearn does not reproduce). Labels and
+groups are strings so their sorted order is the ordinal order both sides use.
+"""
+import json
+import os
+
+import numpy as np
+import sklearn
+from sklearn.calibration import calibration_curve, _sigmoid_calibration
+from sklearn.isotonic import IsotonicRegression
+from sklearn.model_selection import (
+    GroupKFold,
+    KFold,
+    LeaveOneOut,
+    LeavePGroupsOut,
+    StratifiedGroupKFold,
+    StratifiedKFold,
+    TimeSeriesSplit,
+)
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
+OUT = os.path.join(ROOT, "tests", "NetLearn.Core.Tests", "Fixtures", "model_selection_sklearn.json")
+
+
+def splits(cv, n, y=None, groups=None):
+    X = np.zeros((n, 1))
+    return [{"train": tr.tolist(), "test": te.tolist()} for tr, te in cv.split(X, y, groups)]
+
+
+def main():
+    rs = np.random.RandomState(5)
+    n = 47
+    y = np.array(["b", "c", "a"], dtype=object)[rs.choice(3, size=n, p=[0.5, 0.3, 0.2])]
+    # 12 groups with repeated sizes (ties) and 20 groups of distinct sizes.
+    groups12 = np.array(["g%02d" % g for g in rs.randint(0, 12, size=n)], dtype=object)
+    sizes20 = np.arange(1, 21)
+    groups20 = np.array(["h%02d" % g for g, s in enumerate(sizes20) for _ in range(s)], dtype=object)
+    rs.shuffle(groups20)
+    n20 = len(groups20)
+    groups5 = np.array(["p%d" % g for g in rs.randint(0, 5, size=n)], dtype=object)
+    y_sg = np.array(["x", "y"], dtype=object)[rs.randint(0, 2, size=n)]
+
+    cases = {
+        "kfold_5_23": {"rows": 23, "splits": splits(KFold(5), 23)},
+        "kfold_3_10": {"rows": 10, "splits": splits(KFold(3), 10)},
+        "stratified_kfold_4": {"rows": n, "y": y.tolist(), "splits": splits(StratifiedKFold(4), n, y)},
+        "stratified_kfold_5": {"rows": n, "y": y.tolist(), "splits": splits(StratifiedKFold(5), n, y)},
+        "group_kfold_3_ties": {"rows": n, "groups": groups12.tolist(), "splits": splits(GroupKFold(3), n, groups=groups12)},
+        "group_kfold_4_distinct": {"rows": n20, "groups": groups20.tolist(), "splits": splits(GroupKFold(4), n20, groups=groups20)},
+        "stratified_group_kfold_3": {"rows": n, "y": y.tolist(), "groups": groups12.tolist(),
+                                     "splits": splits(StratifiedGroupKFold(3), n, y, groups12)},
+        "stratified_group_kfold_4": {"rows": n, "y": y_sg.tolist(), "groups": groups12.tolist(),
+                                     "splits": splits(StratifiedGroupKFold(4), n, y_sg, groups12)},
+        "time_series_5": {"rows": 23, "splits": splits(TimeSeriesSplit(5), 23)},
+        "time_series_gap": {"rows": 30, "splits": splits(TimeSeriesSplit(4, max_train_size=10, test_size=3, gap=2), 30)},
+        "leave_one_out": {"rows": 5, "splits": splits(LeaveOneOut(), 5)},
+        "leave_2_groups_out": {"rows": n, "groups": groups5.tolist(), "splits": splits(LeavePGroupsOut(2), n, groups=groups5)},
+    }
+
+    # Calibration: a binary score with signal, the Platt (sigmoid) parameters, isotonic regression fits and
+    # calibration curves.
+    yc = rs.randint(0, 2, size=200)
+    score = 1.3 * (2 * yc - 1) + rs.normal(size=200) * 1.5
+    prob = 1 / (1 + np.exp(-score))
+    a, b = _sigmoid_calibration(score, yc)
+    iso = IsotonicRegression(out_of_bounds="clip", y_min=0, y_max=1).fit(prob, yc)
+    grid = np.linspace(-0.1, 1.1, 25)
+    frac_u, mean_u = calibration_curve(yc, prob, n_bins=10, strategy="uniform")
+    frac_q, mean_q = calibration_curve(yc, prob, n_bins=7, strategy="quantile")
+    # Isotonic with ties in x and a weighted fit
+    xt = np.round(rs.rand(60), 1)
+    yt = rs.rand(60) + xt
+    wt = rs.rand(60) + 0.5
+    iso_t = IsotonicRegression().fit(xt, yt, sample_weight=wt)
+    calibration = {
+        "y": yc.tolist(),
+        "score": score.tolist(),
+        "prob": prob.tolist(),
+        "sigmoid_a": float(a),
+        "sigmoid_b": float(b),
+        "isotonic_grid": grid.tolist(),
+        "isotonic_pred": iso.predict(grid).tolist(),
+        "isotonic_train_pred": iso.predict(prob).tolist(),
+        "curve_uniform": {"prob_true": frac_u.tolist(), "prob_pred": mean_u.tolist()},
+        "curve_quantile": {"prob_true": frac_q.tolist(), "prob_pred": mean_q.tolist()},
+        "ties_x": xt.tolist(),
+        "ties_y": yt.tolist(),
+        "ties_w": wt.tolist(),
+        "ties_grid": np.linspace(0, 1, 11).tolist(),
+        "ties_pred": iso_t.predict(np.linspace(0, 1, 11)).tolist(),
+    }
+
+    # cross_validate of LinearRegression on the embedded diabetes data with 5 consecutive folds.
+    import pandas as pd
+    from sklearn.linear_model import LinearRegression
+    from sklearn.model_selection import cross_validate, cross_val_predict
+    df = pd.read_csv(os.path.join(ROOT, "src", "NetLearn.Core", "Datasets", "Data", "diabetes.csv.gz"),
+                     float_precision="round_trip")
+    Xd = df.drop(columns=["target"]).to_numpy(dtype=np.float64)
+    yd = df["target"].to_numpy(dtype=np.float64)
+    cvres = cross_validate(LinearRegression(), Xd, yd, cv=KFold(5),
+                           scoring=["r2", "neg_mean_squared_error", "neg_mean_absolute_error"], return_train_score=True)
+    diabetes_cv = {k: v.tolist() for k, v in cvres.items() if k.startswith("test_") or k.startswith("train_")}
+    diabetes_cv["oof"] = cross_val_predict(LinearRegression(), Xd, yd, cv=KFold(5)).tolist()
+
+    from sklearn.model_selection import learning_curve, validation_curve
+    sizes, lc_train, lc_test = learning_curve(LinearRegression(), Xd, yd, cv=KFold(5), train_sizes=[0.3, 0.6, 1.0], scoring="r2")
+    vc_train, vc_test = validation_curve(LinearRegression(), Xd, yd, param_name="fit_intercept", param_range=[True, False],
+                                         cv=KFold(4), scoring="neg_mean_absolute_error")
+    curves = {"learning_sizes": sizes.tolist(), "learning_train": lc_train.tolist(), "learning_test": lc_test.tolist(),
+              "validation_train": vc_train.tolist(), "validation_test": vc_test.tolist()}
+
+    obj = {
+        "curves": curves,
+        "diabetes_cv": diabetes_cv,
+        "provenance": {"generator": "tests/reference/make_model_selection_fixtures.py", "sklearn": sklearn.__version__,
+                       "numpy": np.__version__},
+        "splits": cases,
+        "calibration": calibration,
+    }
+    with open(OUT, "w") as fh:
+        json.dump(obj, fh)
+        fh.write("\n")
+    print("wrote", OUT)
+
+
+if __name__ == "__main__":
+    main()
