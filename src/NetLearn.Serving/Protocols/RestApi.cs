@@ -424,6 +424,7 @@ internal sealed class RestApi(ModelRepository repository, ServerMetrics metrics,
         using var span = ServerMetrics.Tracing.StartActivity("netlearn.infer");
         span?.SetTag("netlearn.model", name);
         span?.SetTag("netlearn.protocol", protocol);
+        span?.SetTag("netlearn.request_id", context.TraceIdentifier);
         string? versionLabel = null;
         int status = 200;
         try
