@@ -10,37 +10,37 @@ namespace NetLearn.Serving;
 public sealed record ServerConfig
 {
     /// <summary>Per-model settings by model name (the folder name in the repository).</summary>
-    public Dictionary<string, ModelConfig> Models { get; init; } = new(StringComparer.Ordinal);
+    public Dictionary<string, ModelConfig> Models { get; set; } = new(StringComparer.Ordinal);
 
     /// <summary>Settings for models not listed in <see cref="Models"/>.</summary>
-    public ModelConfig DefaultModel { get; init; } = new();
+    public ModelConfig DefaultModel { get; set; } = new();
 
     /// <summary>Seconds between scans of the model repository for new, changed or removed versions; 0 turns polling off.</summary>
-    public double PollIntervalSeconds { get; init; } = 2;
+    public double PollIntervalSeconds { get; set; } = 2;
 
     /// <summary>When true (the default, as Triton's strict readiness) the server is ready only when every model has a ready version.</summary>
-    public bool StrictReadiness { get; init; } = true;
+    public bool StrictReadiness { get; set; } = true;
 
     /// <summary>Largest request body accepted, in bytes; larger requests get 413.</summary>
-    public long MaxRequestBytes { get; init; } = 16 * 1024 * 1024;
+    public long MaxRequestBytes { get; set; } = 16 * 1024 * 1024;
 
     /// <summary>Seconds a request may take to arrive (headers and body) before Kestrel drops it.</summary>
-    public double RequestTimeoutSeconds { get; init; } = 30;
+    public double RequestTimeoutSeconds { get; set; } = 30;
 
     /// <summary>Port of the cleartext HTTP/2 (h2c) listener for gRPC when TLS is off; 0 picks a free one, -1 turns it off. With TLS, gRPC is also served on the main port.</summary>
-    public int GrpcPort { get; init; } = -1;
+    public int GrpcPort { get; set; } = -1;
 
     /// <summary>Authentication and authorization; off when absent.</summary>
-    public AuthConfig? Auth { get; init; }
+    public AuthConfig? Auth { get; set; }
 
     /// <summary>TLS from certificate files; plain HTTP when absent.</summary>
-    public TlsConfig? Tls { get; init; }
+    public TlsConfig? Tls { get; set; }
 
     /// <summary>Origins allowed to call the server from a browser. Empty (the default) means CORS is off.</summary>
-    public List<string> CorsOrigins { get; init; } = [];
+    public List<string> CorsOrigins { get; set; } = [];
 
     /// <summary>Decryption and signature checks of model files.</summary>
-    public ModelProtectionConfig? ModelProtection { get; init; }
+    public ModelProtectionConfig? ModelProtection { get; set; }
 
     /// <summary>Reads and validates a configuration file.</summary>
     /// <exception cref="DataValidationException">The file is not valid JSON or a value is out of range; the message names it.</exception>
@@ -99,19 +99,19 @@ public sealed record ModelConfig
     /// Which versions to serve: <c>"latest"</c> (the highest version, the default), <c>"latest:N"</c> (the N highest),
     /// <c>"all"</c>, or <c>"specific:1,3"</c>.
     /// </summary>
-    public string VersionPolicy { get; init; } = "latest";
+    public string VersionPolicy { get; set; } = "latest";
 
     /// <summary>Most rows run as one batch; 0 or 1 turns dynamic batching off (the default).</summary>
-    public int MaxBatchSize { get; init; }
+    public int MaxBatchSize { get; set; }
 
     /// <summary>Longest time, in milliseconds, a request waits for others to fill a batch.</summary>
-    public double MaxQueueDelayMs { get; init; } = 2;
+    public double MaxQueueDelayMs { get; set; } = 2;
 
     /// <summary>Traffic split by version: <c>{"1": 90, "2": 10}</c>. Unversioned requests go to a version drawn with these weights.</summary>
-    public Dictionary<string, double> TrafficSplit { get; init; } = new(StringComparer.Ordinal);
+    public Dictionary<string, double> TrafficSplit { get; set; } = new(StringComparer.Ordinal);
 
     /// <summary>Whether NaN or missing numeric values may be sent (they are imputed if the model has an imputer). Default true.</summary>
-    public bool AllowMissing { get; init; } = true;
+    public bool AllowMissing { get; set; } = true;
 
     internal VersionPolicy ParsedPolicy => Serving.VersionPolicy.Parse(VersionPolicy);
 
@@ -150,13 +150,13 @@ public sealed record ModelConfig
 public sealed record AuthConfig
 {
     /// <summary>API keys; only their hashes are stored.</summary>
-    public List<ApiKeyConfig> ApiKeys { get; init; } = [];
+    public List<ApiKeyConfig> ApiKeys { get; set; } = [];
 
     /// <summary>JWT bearer token validation; off when absent.</summary>
-    public JwtConfig? Jwt { get; init; }
+    public JwtConfig? Jwt { get; set; }
 
     /// <summary>Requests per second each caller may make (token bucket, burst of the same size); 0 means unlimited.</summary>
-    public double RateLimitPerSecond { get; init; }
+    public double RateLimitPerSecond { get; set; }
 
     internal void Validate(string? file)
     {
@@ -189,60 +189,61 @@ public sealed record AuthConfig
 public sealed record ApiKeyConfig
 {
     /// <summary>The caller's name.</summary>
-    public string Name { get; init; } = "";
+    public string Name { get; set; } = "";
 
     /// <summary>The key's hash: <c>sha256:HEX</c> or <c>pbkdf2-sha256:ITERATIONS:SALT:HASH</c> (see <see cref="ApiKeyHash"/>).</summary>
-    public string Hash { get; init; } = "";
+    public string Hash { get; set; } = "";
 
     /// <summary>Permissions as <c>ACTION:MODEL</c> (<c>infer:iris</c>, <c>metadata:*</c>, <c>admin:*</c>).</summary>
-    public List<string> Permissions { get; init; } = [];
+    public List<string> Permissions { get; set; } = [];
 }
 
 /// <summary>JWT bearer validation settings.</summary>
 public sealed record JwtConfig
 {
     /// <summary>Expected <c>iss</c>; not checked when absent.</summary>
-    public string? Issuer { get; init; }
+    public string? Issuer { get; set; }
 
     /// <summary>Expected <c>aud</c>; not checked when absent.</summary>
-    public string? Audience { get; init; }
+    public string? Audience { get; set; }
 
     /// <summary>A PEM file with the issuer's RSA or ECDSA public key, or a file holding a base64 HMAC secret.</summary>
-    public string? SigningKeyFile { get; init; }
+    public string? SigningKeyFile { get; set; }
 
     /// <summary>A base64 HMAC secret given inline (prefer <see cref="SigningKeyFile"/>).</summary>
-    public string? SigningKey { get; init; }
+    public string? SigningKey { get; set; }
 }
 
 /// <summary>TLS certificate files.</summary>
 public sealed record TlsConfig
 {
     /// <summary>The certificate: a PEM file (with <see cref="KeyFile"/>) or a PKCS#12 (.pfx) file.</summary>
-    public string CertificateFile { get; init; } = "";
+    public string CertificateFile { get; set; } = "";
 
     /// <summary>The private key PEM file for a PEM certificate.</summary>
-    public string? KeyFile { get; init; }
+    public string? KeyFile { get; set; }
 
     /// <summary>The PKCS#12 password, if any.</summary>
-    public string? Password { get; init; }
+    public string? Password { get; set; }
 }
 
 /// <summary>Encrypted and signed model files.</summary>
 public sealed record ModelProtectionConfig
 {
     /// <summary>Environment variable holding the base64 256-bit AES key for encrypted model files (<c>.nlm.enc</c>).</summary>
-    public string? KeyEnvironmentVariable { get; init; }
+    public string? KeyEnvironmentVariable { get; set; }
 
     /// <summary>A file holding the base64 256-bit AES key.</summary>
-    public string? KeyFile { get; init; }
+    public string? KeyFile { get; set; }
 
     /// <summary>A PEM file with the ECDSA P-256 public key that model signatures (<c>model.nlm.sig</c>) must verify against.</summary>
-    public string? SignaturePublicKeyFile { get; init; }
+    public string? SignaturePublicKeyFile { get; set; }
 
     /// <summary>When true, a model without a valid signature is refused.</summary>
-    public bool RequireSignature { get; init; }
+    public bool RequireSignature { get; set; }
 }
 
+// Settable (not init) properties: the source generator would otherwise reset defaults of absent keys to zero.
 /// <summary>Source-generated JSON metadata for the server's configuration and fixed-shape responses (no reflection at run time).</summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, ReadCommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true, UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow)]
 [JsonSerializable(typeof(ServerConfig))]
