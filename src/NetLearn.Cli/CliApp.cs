@@ -37,6 +37,7 @@ public static class CliApp
             InspectCommand.Create(console),
             DatasetsCommand.Create(console),
             ServeCommand.Create(console),
+            SecureCommand.Create(console),
             QuickstartCommand.Create(console),
             ClusterCommand.Create(console),
             EmbedCommand.Create(console),

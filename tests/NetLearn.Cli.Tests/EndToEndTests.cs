@@ -137,7 +137,7 @@ public sealed class EndToEndTests : IDisposable
         using var http = new HttpClient { BaseAddress = server.Address };
 
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("v2/health/ready")).StatusCode);
-        var metadata = JsonNode.Parse(await http.GetStringAsync("v1/models/iris"))!;
+        var metadata = JsonNode.Parse(await http.GetStringAsync("v1/models/iris/manifest"))!;
         Assert.Equal("classification", metadata["task"]!.GetValue<string>());
 
         var body = new JsonObject

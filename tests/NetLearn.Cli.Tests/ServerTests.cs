@@ -96,7 +96,7 @@ public sealed class ServerTests : IClassFixture<ServerFixture>
     [Fact]
     public async Task Model_endpoint_returns_the_manifest()
     {
-        using var response = await Http.GetAsync(new Uri("v1/models/iris", UriKind.Relative));
+        using var response = await Http.GetAsync(new Uri("v1/models/iris/manifest", UriKind.Relative));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var manifest = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
         var expected = JsonNode.Parse((await Expect.OkAsync("inspect", _fixture.Files.IrisModel)).Stdout)!;

@@ -85,9 +85,23 @@ public static class ModelFile
 
     /// <summary>Loads and verifies a model file once, returning the model together with its manifest.</summary>
     /// <exception cref="ModelFileException">Missing, truncated, altered, too new, or of an unknown model kind.</exception>
-    public static (IModel Model, ModelManifest Manifest) LoadWithManifest(string path)
+    public static (IModel Model, ModelManifest Manifest) LoadWithManifest(string path) => Build(path, Open(path));
+
+    /// <summary>
+    /// Loads and verifies a model file held in memory or in any readable, seekable stream (for example one decrypted by a
+    /// server); <paramref name="name"/> names it in error messages.
+    /// </summary>
+    /// <exception cref="ModelFileException">Truncated, altered, too new, or of an unknown model kind.</exception>
+    public static (IModel Model, ModelManifest Manifest) LoadWithManifest(Stream stream, string name)
     {
-        var (manifest, files) = Open(path);
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        return Build(name, Read(name, () => new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true)));
+    }
+
+    private static (IModel Model, ModelManifest Manifest) Build(string path, (ModelManifest Manifest, Dictionary<string, byte[]> Files) opened)
+    {
+        var (manifest, files) = opened;
         JsonObject root;
         try
         {
@@ -118,10 +132,15 @@ public static class ModelFile
             throw new ModelFileException(path, "the file does not exist. Check the path, or train a model first with 'netlearn train'");
         }
 
+        return Read(path, () => ZipFile.OpenRead(path));
+    }
+
+    private static (ModelManifest Manifest, Dictionary<string, byte[]> Files) Read(string path, Func<ZipArchive> openArchive)
+    {
         var files = new Dictionary<string, byte[]>(StringComparer.Ordinal);
         try
         {
-            using var zip = ZipFile.OpenRead(path);
+            using var zip = openArchive();
             foreach (var entry in zip.Entries)
             {
                 using var s = entry.Open();

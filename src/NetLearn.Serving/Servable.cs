@@ -1,0 +1,126 @@
+using System.Text.Json.Nodes;
+using NetLearn.Data;
+using NetLearn.Estimators;
+using NetLearn.LinearAlgebra;
+
+namespace NetLearn.Serving;
+
+/// <summary>
+/// A loaded model as the server sees it: a tabular input schema and a prediction function. Implementations must be safe
+/// to call from many threads at once (fitted NetLearn models are immutable, so no lock is needed).
+/// </summary>
+public abstract class Servable : IDisposable
+{
+    /// <summary>The columns a request must provide.</summary>
+    public abstract Schema InputSchema { get; }
+
+    /// <summary>The Open Inference Protocol platform name (<c>netlearn_nlm</c>, <c>onnxruntime_onnx</c>).</summary>
+    public abstract string Platform { get; }
+
+    /// <summary>The class labels of a classifier, in probability-column order; <c>null</c> for other models.</summary>
+    public abstract Column? Classes { get; }
+
+    /// <summary>The kind of the prediction values (numeric for regressors; the label kind for classifiers).</summary>
+    public abstract ColumnKind PredictionKind { get; }
+
+    /// <summary>The model's manifest (what <c>netlearn inspect</c> prints), or a description for foreign formats.</summary>
+    public abstract JsonObject Manifest { get; }
+
+    /// <summary>Predicts every row of <paramref name="batch"/>.</summary>
+    /// <exception cref="NetLearnException">The rows cannot be used (the message says why); a client error.</exception>
+    public abstract Prediction Predict(InputBatch batch);
+
+    /// <summary>Releases native resources, if any.</summary>
+    public void Dispose()
+    {
+        Dispose(true);
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Releases native resources, if any.</summary>
+    protected virtual void Dispose(bool disposing)
+    {
+    }
+}
+
+/// <summary>Predictions for a range of rows: values, and class probabilities for classifiers.</summary>
+public sealed class Prediction
+{
+    /// <summary>Creates a prediction over all rows of <paramref name="values"/>.</summary>
+    public Prediction(Column values, Matrix? probabilities)
+        : this(values, probabilities, 0, values?.Length ?? 0)
+    {
+    }
+
+    private Prediction(Column values, Matrix? probabilities, int start, int rows)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        Values = values;
+        Probabilities = probabilities;
+        Start = start;
+        Rows = rows;
+    }
+
+    /// <summary>The predicted values (labels or numbers); rows <see cref="Start"/> to <see cref="Start"/> + <see cref="Rows"/> belong to this prediction.</summary>
+    public Column Values { get; }
+
+    /// <summary>Class probabilities (rows × classes), same row range; <c>null</c> for regressors.</summary>
+    public Matrix? Probabilities { get; }
+
+    /// <summary>First row of this prediction in <see cref="Values"/> and <see cref="Probabilities"/>.</summary>
+    public int Start { get; }
+
+    /// <summary>Number of rows.</summary>
+    public int Rows { get; }
+
+    /// <summary>A view of <paramref name="count"/> rows from <paramref name="offset"/> (no copy).</summary>
+    public Prediction Slice(int offset, int count) => new(Values, Probabilities, Start + offset, count);
+}
+
+/// <summary>A NetLearn model (<c>.nlm</c>): any <see cref="IPredictor"/> or <see cref="IClassifier"/> from <c>ModelRegistry</c>.</summary>
+public sealed class NlmServable : Servable
+{
+    private readonly IPredictor _predictor;
+    private readonly IClassifier? _classifier;
+    private readonly JsonObject _manifest;
+
+    /// <summary>Wraps a loaded model.</summary>
+    /// <exception cref="DataValidationException">The model makes no predictions (a transformer).</exception>
+    public NlmServable(IModel model, JsonObject manifest)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(manifest);
+        _predictor = model as IPredictor
+            ?? throw new DataValidationException($"The model is a '{model.Kind}' transformer and makes no predictions; only predictors (classifiers, regressors, clustering, anomaly detection) can be served");
+        _classifier = model as IClassifier;
+        _manifest = manifest;
+        PredictionKind = _classifier?.Classes.Kind ?? ColumnKind.Numeric;
+    }
+
+    /// <summary>The wrapped model.</summary>
+    public IModel Model => _predictor;
+
+    /// <inheritdoc />
+    public override Schema InputSchema => _predictor.InputSchema;
+
+    /// <inheritdoc />
+    public override string Platform => "netlearn_nlm";
+
+    /// <inheritdoc />
+    public override Column? Classes => _classifier?.Classes;
+
+    /// <inheritdoc />
+    public override ColumnKind PredictionKind { get; }
+
+    /// <inheritdoc />
+    public override JsonObject Manifest => _manifest;
+
+    /// <inheritdoc />
+    public override Prediction Predict(InputBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        var table = batch.ToTable();
+        var values = _predictor.Predict(table);
+        return new Prediction(values, _classifier?.PredictProba(table));
+    }
+}
