@@ -35,7 +35,7 @@ public static partial class Plot
 
         var plot = Theme.NewPlot();
         double max = normalize ? 1 : Math.Max(1, values.Cast<double>().Max());
-        var heatmap = MatrixHeatmap(plot, values, matrix.Labels, matrix.Labels, new SP.Colormaps.Blues(), 0, max, normalize ? "0.00" : "0");
+        var heatmap = MatrixHeatmap(plot, values, matrix.Labels, matrix.Labels, new SP.Colormaps.Reversed(new SP.Colormaps.Blues()), 0, max, normalize ? "0.00" : "0");
         var bar = plot.Add.ColorBar(heatmap);
         bar.Label = normalize ? "fraction of true class" : "rows";
         bar.LabelStyle.FontSize = 13;

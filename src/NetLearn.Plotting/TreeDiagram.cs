@@ -58,7 +58,7 @@ internal static class TreeDiagram
             rect.LineColor = SP.Color.FromHex("#555555");
             rect.LineWidth = 1;
             var label = plot.Add.Text(Describe(node, tree), x[id], -d);
-            label.LabelFontSize = 11;
+            label.LabelFontSize = 12;
             label.LabelFontName = Theme.FontName;
             label.LabelAlignment = SP.Alignment.MiddleCenter;
             if (!node.IsLeaf && d >= maxDepth)
