@@ -30,7 +30,7 @@ internal static class Numerics
     /// Bin edges by NumPy's <c>bins='auto'</c> rule: the smaller width of Sturges' rule and the Freedman–Diaconis rule
     /// (Freedman &amp; Diaconis 1981), capped at <paramref name="maxBins"/>.
     /// </summary>
-    public static double[] BinEdges(double[] values, int? bins = null, int maxBins = 100)
+    public static double[] BinEdges(double[] values, int? bins = null, int maxBins = 60)
     {
         double min = values.Min();
         double max = values.Max();

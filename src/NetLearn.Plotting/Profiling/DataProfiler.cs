@@ -196,7 +196,7 @@ public static class DataProfiler
             var profiles = _columns.Select(c => c.Finish(Rows, sample[c.Name])).ToList();
             if (_options.Target is { } target)
             {
-                profiles = [.. profiles.Select(p => p.Name == target ? p : p with { TargetAssociation = Associations.WithTarget(sample[p.Name], sample[target], p, Rows) })];
+                profiles = [.. profiles.Select(p => p.Name == target || Warnings.IsLikelyId(p, Rows) ? p : p with { TargetAssociation = Associations.WithTarget(sample[p.Name], sample[target], p, Rows) })];
             }
 
             var present = PresentByBand();

@@ -416,7 +416,7 @@ public static class ProfileReport
         :root { --ink:#1d2433; --muted:#5f6b7a; --line:#e3e7ee; --bg:#f6f8fb; --accent:#1f77b4; }
         * { box-sizing: border-box; }
         body { margin:0; font: 15px/1.5 system-ui, -apple-system, "Segoe UI", "DejaVu Sans", sans-serif; color:var(--ink); background:var(--bg); }
-        header { background:#13294b; color:#fff; padding:24px 40px 0; }
+        header { background:#13294b; color:#fff; padding:24px max(32px, calc((100% - 1216px) / 2)) 0; }
         header .brand { opacity:.75; font-size:13px; letter-spacing:.06em; text-transform:uppercase; }
         header h1 { margin:4px 0 2px; font-size:28px; }
         header .sub { margin:0 0 14px; opacity:.85; }
