@@ -41,6 +41,7 @@ public static class CliApp
             QuickstartCommand.Create(console),
             ClusterCommand.Create(console),
             EmbedCommand.Create(console),
+            ProfileCommand.Create(console),
         };
 
         var parse = root.Parse(args);

@@ -19,10 +19,13 @@ public static class EvaluateCommand
         var data = new Option<string>("--data") { Description = "Labelled data: CSV, Parquet or Arrow.", Required = true };
         var target = new Option<string>("--target") { Description = "The column with the true values.", Required = true };
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of a report." };
-        var command = new Command("evaluate", "Score a saved model on labelled data.") { model, data, target, json };
+        var plot = new Option<string?>("--plot") { Description = "Also draw the evaluation (.png or .svg): a confusion matrix for classifiers, predicted vs actual for regressors." };
+        var command = new Command("evaluate", "Score a saved model on labelled data.") { model, data, target, json, plot };
         command.SetAction(parse =>
         {
             string modelPath = parse.GetValue(model)!;
+            string? plotPath = parse.GetValue(plot);
+            EvaluationPlot.CheckPath(plotPath);
             var (loaded, manifest) = ModelFile.LoadWithManifest(modelPath);
             var fitted = loaded as IPredictor
                 ?? throw new UsageException("The model is a transformer and makes no predictions.");
@@ -35,6 +38,11 @@ public static class EvaluateCommand
             }
 
             var metrics = ModelEvaluation.Evaluate(fitted, table, table[targetName]);
+            if (plotPath is not null)
+            {
+                EvaluationPlot.Save(fitted, table, table[targetName], plotPath);
+                console.Notice($"Plot: {Path.GetFullPath(plotPath)}");
+            }
             if (parse.GetValue(json))
             {
                 console.WriteJson(new JsonObject
