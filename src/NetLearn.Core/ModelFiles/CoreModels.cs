@@ -16,5 +16,6 @@ internal static class CoreModels
         ModelRegistry.Register(OneHotEncoder.KindName, OneHotEncoderModel.Load);
         ModelRegistry.Register(Pipeline.KindName, PipelineModel.Load);
         ModelRegistry.Register(ColumnTransformer.KindName, ColumnTransformerModel.Load);
+        PreprocessingModels.RegisterAll();
     }
 }

@@ -1,0 +1,23 @@
+using NetLearn.ModelFiles;
+
+namespace NetLearn.Preprocessing;
+
+/// <summary>Registers the model-file loaders of the preprocessing and feature-selection transformers.</summary>
+internal static class PreprocessingModels
+{
+    public static void RegisterAll()
+    {
+        ModelRegistry.Register(MinMaxScaler.KindName, MinMaxScalerModel.Load);
+        ModelRegistry.Register(MaxAbsScaler.KindName, MaxAbsScalerModel.Load);
+        ModelRegistry.Register(RobustScaler.KindName, RobustScalerModel.Load);
+        ModelRegistry.Register(Normalizer.KindName, NormalizerModel.Load);
+        ModelRegistry.Register(OrdinalEncoder.KindName, OrdinalEncoderModel.Load);
+        ModelRegistry.Register(MissingIndicator.KindName, MissingIndicatorModel.Load);
+        ModelRegistry.Register(PowerTransformer.KindName, PowerTransformerModel.Load);
+        ModelRegistry.Register(QuantileTransformer.KindName, QuantileTransformerModel.Load);
+        ModelRegistry.Register(KBinsDiscretizer.KindName, KBinsDiscretizerModel.Load);
+        ModelRegistry.Register(PolynomialFeatures.KindName, PolynomialFeaturesModel.Load);
+        ModelRegistry.Register(FunctionTransformer.KindName, FunctionTransformerModel.Load);
+        ModelRegistry.Register(DateTimeFeatures.KindName, DateTimeFeaturesModel.Load);
+    }
+}
