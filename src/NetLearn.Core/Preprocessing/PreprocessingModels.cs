@@ -1,3 +1,4 @@
+using NetLearn.FeatureSelection;
 using NetLearn.ModelFiles;
 
 namespace NetLearn.Preprocessing;
@@ -19,5 +20,11 @@ internal static class PreprocessingModels
         ModelRegistry.Register(PolynomialFeatures.KindName, PolynomialFeaturesModel.Load);
         ModelRegistry.Register(FunctionTransformer.KindName, FunctionTransformerModel.Load);
         ModelRegistry.Register(DateTimeFeatures.KindName, DateTimeFeaturesModel.Load);
+        ModelRegistry.Register(VarianceThreshold.KindName, VarianceThresholdModel.Load);
+        ModelRegistry.Register(SelectKBest.KindName, UnivariateSelectorModel.LoadKBest);
+        ModelRegistry.Register(SelectPercentile.KindName, UnivariateSelectorModel.LoadPercentile);
+        ModelRegistry.Register(SelectFromModel.KindName, SelectFromModelModel.Load);
+        ModelRegistry.Register(Rfe.KindName, RfeModel.LoadRfe);
+        ModelRegistry.Register(Rfecv.KindName, RfeModel.LoadRfecv);
     }
 }
