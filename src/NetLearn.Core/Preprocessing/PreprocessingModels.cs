@@ -20,6 +20,9 @@ internal static class PreprocessingModels
         ModelRegistry.Register(PolynomialFeatures.KindName, PolynomialFeaturesModel.Load);
         ModelRegistry.Register(FunctionTransformer.KindName, FunctionTransformerModel.Load);
         ModelRegistry.Register(DateTimeFeatures.KindName, DateTimeFeaturesModel.Load);
+        ModelRegistry.Register(KnnImputer.KindName, KnnImputerModel.Load);
+        ModelRegistry.Register(IterativeImputer.KindName, IterativeImputerModel.Load);
+        ModelRegistry.Register(Pipelines.FeatureUnion.KindName, Pipelines.FeatureUnionModel.Load);
         ModelRegistry.Register(VarianceThreshold.KindName, VarianceThresholdModel.Load);
         ModelRegistry.Register(SelectKBest.KindName, UnivariateSelectorModel.LoadKBest);
         ModelRegistry.Register(SelectPercentile.KindName, UnivariateSelectorModel.LoadPercentile);
