@@ -36,6 +36,7 @@ public static class CliApp
             DatasetsCommand.Create(console),
             ServeCommand.Create(console),
             QuickstartCommand.Create(console),
+            CleanCommand.Create(console),
         };
 
         var parse = root.Parse(args);
