@@ -27,7 +27,7 @@ from sklearn.feature_selection import (RFE, RFECV, SelectFromModel, SelectKBest,
                                        mutual_info_classif, mutual_info_regression)
 from sklearn.impute import IterativeImputer, KNNImputer, MissingIndicator, SimpleImputer
 from sklearn.linear_model import LinearRegression
-from sklearn.model_selection import KFold
+from sklearn.model_selection import KFold, StratifiedKFold
 from sklearn.preprocessing import (FunctionTransformer, KBinsDiscretizer, MaxAbsScaler, MinMaxScaler,
                                    Normalizer, OneHotEncoder, OrdinalEncoder, PolynomialFeatures,
                                    PowerTransformer, QuantileTransformer, RobustScaler)
@@ -229,7 +229,8 @@ def main():
     sel["linear_abs_coef"] = fl(np.abs(LinearRegression().fit(Xd, yd).coef_))
     out["selection"] = sel
 
-    # ---- target encoding (scikit-learn 1.3's algorithm, smooth="auto" and smooth=10, cv=5 without shuffling)
+    # ---- target encoding (scikit-learn 1.3's algorithm, smooth="auto" and smooth=10, cv=5 without shuffling:
+    #      KFold for a continuous target, StratifiedKFold for a binary one, as TargetEncoder.fit_transform does)
     y = df["y_reg"].to_numpy(dtype=np.float64)
     ybin = (df["y_cls"].to_numpy() == "yes").astype(np.float64)
     codes = np.array(["nan" if isinstance(v, float) else v for v in df["cat"].astype(object)], dtype=object)
@@ -253,7 +254,8 @@ def main():
         for smooth in ["auto", 10.0]:
             enc, mean = encode(codes, target, smooth)
             cross = np.empty(len(codes))
-            for train, test in KFold(5).split(codes):
+            splitter = KFold(5) if key == "continuous" else StratifiedKFold(5)
+            for train, test in splitter.split(codes, target):
                 e, m = encode(codes[train], target[train], smooth)
                 cross[test] = [e.get(v, m) for v in codes[test]]
             te[f"{key}_{smooth}"] = {"categories": sorted(enc.keys()), "encodings": [enc[k] for k in sorted(enc.keys())],

@@ -21,6 +21,7 @@ internal static class PreprocessingModels
         ModelRegistry.Register(FunctionTransformer.KindName, FunctionTransformerModel.Load);
         ModelRegistry.Register(DateTimeFeatures.KindName, DateTimeFeaturesModel.Load);
         ModelRegistry.Register(KnnImputer.KindName, KnnImputerModel.Load);
+        ModelRegistry.Register(TargetEncoder.KindName, TargetEncoderModel.Load);
         ModelRegistry.Register(IterativeImputer.KindName, IterativeImputerModel.Load);
         ModelRegistry.Register(Pipelines.FeatureUnion.KindName, Pipelines.FeatureUnionModel.Load);
         ModelRegistry.Register(VarianceThreshold.KindName, VarianceThresholdModel.Load);
