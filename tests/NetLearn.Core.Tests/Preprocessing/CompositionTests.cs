@@ -113,3 +113,31 @@ public class CompositionTests
         Assert.Equal(1.0, output["remainder__c"].ToDoubleArray().Max());
     }
 }
+
+/// <summary>The README's preprocessing example, on the fixture table (so the example keeps compiling and working).</summary>
+public class ReadmePreprocessingExampleTests
+{
+    [Fact]
+    public void ReadmeExampleRuns()
+    {
+        var data = PrepFixture.Input.Drop("y_cls");
+        var (X, y) = data.SplitTarget("y_reg");
+        var prep = new ColumnTransformer(
+        [
+            new ColumnBranch("num", new Pipeline(
+                new Step("impute", new SimpleImputer(new SimpleImputerOptions { Strategy = ImputeStrategy.Median, AddIndicator = true })),
+                new Step("power", new PowerTransformer())), ColumnSelector.ByKind(ColumnKind.Numeric)),
+            new ColumnBranch("cat", new OneHotEncoder(new OneHotEncoderOptions { MinFrequency = 10, HandleUnknown = HandleUnknown.InfrequentIfExist }),
+                ColumnSelector.ByKind(ColumnKind.Categorical)),
+            new ColumnBranch("when", new Pipeline(
+                new Step("parts", new DateTimeFeatures()),
+                new Step("impute", new SimpleImputer(new SimpleImputerOptions { Strategy = ImputeStrategy.MostFrequent }))),
+                ColumnSelector.ByKind(ColumnKind.DateTime)),
+        ]);
+        var pipeline = new Pipeline(new Step("prep", prep), new Step("select", new SelectKBest(new SelectKBestOptions { K = 8, ScoreFunc = ScoreFunction.FRegression })));
+        var model = pipeline.Fit(X, y);
+        Assert.Equal(8, model.FeatureNamesOut.Count);
+        Assert.Contains("num__c", model.FeatureNamesOut);
+        Assert.Equal(model.FeatureNamesOut, model.Transform(X).ColumnNames);
+    }
+}
