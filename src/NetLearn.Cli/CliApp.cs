@@ -42,6 +42,7 @@ public static class CliApp
             ClusterCommand.Create(console),
             EmbedCommand.Create(console),
             ProfileCommand.Create(console),
+            CleanCommand.Create(console),
         };
 
         var parse = root.Parse(args);

@@ -18,5 +18,6 @@ internal static class CoreModels
         ModelRegistry.Register(ColumnTransformer.KindName, ColumnTransformerModel.Load);
         Clustering.UnsupervisedRegistration.RegisterModels();
         ModelRegistry.Register(Calibration.CalibratedClassifier.KindName, Calibration.CalibratedClassifierModel.Load);
+        PreprocessingModels.RegisterAll();
     }
 }

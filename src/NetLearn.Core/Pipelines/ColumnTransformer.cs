@@ -13,13 +13,28 @@ public sealed record ColumnSelector
     /// <summary>Column kinds, or <c>null</c>.</summary>
     public IReadOnlyList<ColumnKind>? Kinds { get; init; }
 
+    /// <summary>Column kinds to leave out (scikit-learn's <c>make_column_selector(dtype_exclude=...)</c>), or <c>null</c>.</summary>
+    public IReadOnlyList<ColumnKind>? ExcludeKinds { get; init; }
+
+    /// <summary>A regular expression the column name must contain a match of (<c>make_column_selector(pattern=...)</c>), or <c>null</c>.</summary>
+    public string? Pattern { get; init; }
+
     /// <summary>Selects the named columns.</summary>
     public static ColumnSelector ByName(params IReadOnlyList<string> names) => new() { Names = names };
 
     /// <summary>Selects every column of the given kinds.</summary>
     public static ColumnSelector ByKind(params IReadOnlyList<ColumnKind> kinds) => new() { Kinds = kinds };
 
-    /// <summary>The matching column names of <paramref name="schema"/>, in schema order for kinds.</summary>
+    /// <summary>Selects every column whose name matches <paramref name="pattern"/> (a .NET regular expression, searched as <c>re.search</c>).</summary>
+    public static ColumnSelector ByPattern(string pattern) => new() { Pattern = pattern };
+
+    /// <summary>Selects every column except those of the given kinds.</summary>
+    public static ColumnSelector ExceptKind(params IReadOnlyList<ColumnKind> kinds) => new() { ExcludeKinds = kinds };
+
+    /// <summary>
+    /// The matching column names of <paramref name="schema"/>: the explicit names (each must exist), or, in schema order,
+    /// the columns passing every filter that is set (kinds, excluded kinds, name pattern).
+    /// </summary>
     public IReadOnlyList<string> Resolve(Schema schema)
     {
         ArgumentNullException.ThrowIfNull(schema);
@@ -33,7 +48,17 @@ public sealed record ColumnSelector
             return Names;
         }
 
-        return [.. schema.Columns.Where(c => Kinds?.Contains(c.Kind) == true).Select(c => c.Name)];
+        if (Kinds is null && ExcludeKinds is null && Pattern is null)
+        {
+            return [];
+        }
+
+        var regex = Pattern is null ? null : new System.Text.RegularExpressions.Regex(Pattern, System.Text.RegularExpressions.RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+        return [.. schema.Columns
+            .Where(c => Kinds is null || Kinds.Contains(c.Kind))
+            .Where(c => ExcludeKinds is null || !ExcludeKinds.Contains(c.Kind))
+            .Where(c => regex is null || regex.IsMatch(c.Name))
+            .Select(c => c.Name)];
     }
 }
 
@@ -58,7 +83,7 @@ public sealed record ColumnBranch(string Name, IEstimator Transformer, ColumnSel
 /// <c>ColumnTransformer</c>). Branch selectors are resolved against the schema at fit time; a branch that selects no
 /// column is skipped. Output names are <c>branch__column</c>, as scikit-learn's verbose feature names.
 /// </summary>
-public sealed class ColumnTransformer : IEstimator<ColumnTransformerModel>
+public sealed class ColumnTransformer : IEstimator<ColumnTransformerModel>, IFitTransformEstimator
 {
     /// <summary>The model kind.</summary>
     public const string KindName = "column_transformer";
@@ -69,7 +94,26 @@ public sealed class ColumnTransformer : IEstimator<ColumnTransformerModel>
         ArgumentNullException.ThrowIfNull(branches);
         Branches = [.. branches];
         Remainder = remainder;
+        var duplicate = Branches.GroupBy(b => b.Name, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1 || g.Key == RemainderName);
+        if (duplicate is not null)
+        {
+            throw new ArgumentException($"Branch name '{duplicate.Key}' is used twice or is reserved; give every branch a unique name.", nameof(branches));
+        }
     }
+
+    /// <summary>Creates the transformer; columns no branch selected go through <paramref name="remainderTransformer"/> (scikit-learn's <c>remainder=estimator</c>).</summary>
+    public ColumnTransformer(IEnumerable<ColumnBranch> branches, IEstimator remainderTransformer)
+        : this(branches, Remainder.Drop)
+    {
+        ArgumentNullException.ThrowIfNull(remainderTransformer);
+        RemainderTransformer = remainderTransformer;
+    }
+
+    /// <summary>The name of the branch that transforms unselected columns.</summary>
+    public const string RemainderName = "remainder";
+
+    /// <summary>The transformer of unselected columns, or <c>null</c> (see <see cref="Remainder"/>).</summary>
+    public IEstimator? RemainderTransformer { get; }
 
     /// <summary>The branches.</summary>
     public IReadOnlyList<ColumnBranch> Branches { get; }
@@ -84,31 +128,59 @@ public sealed class ColumnTransformer : IEstimator<ColumnTransformerModel>
     public EstimatorOptions Options { get; } = new CompositeOptions();
 
     /// <inheritdoc />
-    public ColumnTransformerModel Fit(Table features, Column? target = null, FitContext? context = null)
+    public ColumnTransformerModel Fit(Table features, Column? target = null, FitContext? context = null) => FitBranches(features, target, context, transform: false).Model;
+
+    /// <summary>Fits and returns the transformed training data, cross-fitted where a branch requires it (target encoders).</summary>
+    public (ColumnTransformerModel Model, Table Output) FitTransform(Table features, Column? target = null, FitContext? context = null) =>
+        FitBranches(features, target, context, transform: true);
+
+    /// <inheritdoc />
+    (ITransformerModel Model, Table Output) IFitTransformEstimator.FitTransform(Table features, Column? target, FitContext? context) => FitTransform(features, target, context);
+
+    private (ColumnTransformerModel Model, Table Output) FitBranches(Table features, Column? target, FitContext? context, bool transform)
     {
         ArgumentNullException.ThrowIfNull(features);
         var fitted = new List<FittedBranch>();
+        var outputs = new List<Column>();
         var used = new HashSet<string>(StringComparer.Ordinal);
+        var branches = Branches.ToList();
         foreach (var branch in Branches)
         {
+            used.UnionWith(branch.Columns.Resolve(features.Schema));
+        }
+
+        if (RemainderTransformer is not null)
+        {
+            branches.Add(new ColumnBranch(RemainderName, RemainderTransformer, ColumnSelector.ByName([.. features.ColumnNames.Where(n => !used.Contains(n))])));
+        }
+
+        foreach (var branch in branches)
+        {
             var columns = branch.Columns.Resolve(features.Schema);
-            used.UnionWith(columns);
             if (columns.Count == 0)
             {
                 continue;
             }
 
-            var model = branch.Transformer.FitModel(features.Select(columns), target, context);
-            if (model is not ITransformerModel transformer)
+            var input = features.Select(columns);
+            ITransformerModel transformer;
+            if (transform)
             {
-                throw new ArgumentException($"ColumnTransformer branch '{branch.Name}' ({model.Kind}) is not a transformer.");
+                (transformer, var output) = FitTransformer.FitTransform(branch.Transformer, input, target, context, $"ColumnTransformer branch '{branch.Name}'");
+                outputs.AddRange(output.Columns.Select(c => c.WithName($"{branch.Name}__{c.Name}")));
+            }
+            else
+            {
+                var model = branch.Transformer.FitModel(input, target, context);
+                transformer = model as ITransformerModel ?? throw new ArgumentException($"ColumnTransformer branch '{branch.Name}' ({model.Kind}) is not a transformer.");
             }
 
             fitted.Add(new FittedBranch(branch.Name, transformer, columns));
         }
 
-        string[] remainder = Remainder == Remainder.Passthrough ? [.. features.ColumnNames.Where(n => !used.Contains(n))] : [];
-        return new ColumnTransformerModel(features.Schema, fitted, remainder);
+        string[] remainder = Remainder == Remainder.Passthrough && RemainderTransformer is null ? [.. features.ColumnNames.Where(n => !used.Contains(n))] : [];
+        outputs.AddRange(remainder.Select(n => features[n].WithName($"remainder__{n}")));
+        return (new ColumnTransformerModel(features.Schema, fitted, remainder), transform ? new Table(outputs) : features);
     }
 
     /// <inheritdoc />
@@ -128,7 +200,7 @@ public sealed class ColumnTransformer : IEstimator<ColumnTransformerModel>
 
         var branches = Branches.ToArray();
         branches[index] = branches[index] with { Transformer = branches[index].Transformer.WithParameter(name[(dot + 1)..], value) };
-        return new ColumnTransformer(branches, Remainder);
+        return RemainderTransformer is null ? new ColumnTransformer(branches, Remainder) : new ColumnTransformer(branches, RemainderTransformer);
     }
 }
 

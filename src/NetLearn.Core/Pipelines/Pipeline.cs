@@ -18,7 +18,7 @@ public sealed record CompositeOptions : EstimatorOptions;
 /// Fitting fits each step on the output of the previous ones; predicting runs the same chain. Step hyperparameters
 /// are addressed as <c>step.parameter</c> (for example <c>model.C</c>).
 /// </summary>
-public sealed class Pipeline : IEstimator<PipelineModel>
+public sealed class Pipeline : IEstimator<PipelineModel>, IFitTransformEstimator
 {
     /// <summary>The model kind.</summary>
     public const string KindName = "pipeline";
@@ -54,22 +54,39 @@ public sealed class Pipeline : IEstimator<PipelineModel>
     {
         ArgumentNullException.ThrowIfNull(features);
         context ??= FitContext.Default;
+        return FitSteps(features, target, context, transformLast: false).Model;
+    }
+
+    /// <summary>Fits the pipeline and returns the output of its last (transformer) step on the training data, cross-fitted where a step requires it.</summary>
+    public (PipelineModel Model, Table Output) FitTransform(Table features, Column? target = null, FitContext? context = null)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        return FitSteps(features, target, context ?? FitContext.Default, transformLast: true);
+    }
+
+    /// <inheritdoc />
+    (ITransformerModel Model, Table Output) IFitTransformEstimator.FitTransform(Table features, Column? target, FitContext? context) => FitTransform(features, target, context);
+
+    private (PipelineModel Model, Table Output) FitSteps(Table features, Column? target, FitContext context, bool transformLast)
+    {
         var fitted = new List<(string, IModel)>(Steps.Count);
         var current = features;
         for (int i = 0; i < Steps.Count; i++)
         {
             context.CancellationToken.ThrowIfCancellationRequested();
-            var model = Steps[i].Estimator.FitModel(current, target, context);
-            fitted.Add((Steps[i].Name, model));
-            if (i < Steps.Count - 1)
+            if (i < Steps.Count - 1 || transformLast)
             {
-                current = model is ITransformerModel transformer
-                    ? transformer.Transform(current)
-                    : throw new ArgumentException($"Pipeline step '{Steps[i].Name}' ({model.Kind}) is not a transformer; only the last step may be a predictor.");
+                var (model, output) = FitTransformer.FitTransform(Steps[i].Estimator, current, target, context, $"Pipeline step '{Steps[i].Name}'");
+                fitted.Add((Steps[i].Name, model));
+                current = output;
+            }
+            else
+            {
+                fitted.Add((Steps[i].Name, Steps[i].Estimator.FitModel(current, target, context)));
             }
         }
 
-        return PipelineModel.Create(features.Schema, fitted);
+        return (PipelineModel.Create(features.Schema, fitted), current);
     }
 
     /// <inheritdoc />

@@ -14,6 +14,9 @@ public enum HandleUnknown
 
     /// <summary>Encode it as all zeros.</summary>
     Ignore,
+
+    /// <summary>Encode it as the infrequent category when the feature has one (<see cref="OneHotEncoderOptions.MinFrequency"/>), else as all zeros.</summary>
+    InfrequentIfExist,
 }
 
 /// <summary>Which indicator column <see cref="OneHotEncoder"/> drops per feature.</summary>
@@ -37,6 +40,29 @@ public sealed record OneHotEncoderOptions : EstimatorOptions
 
     /// <summary>Indicator to drop per feature (<c>drop</c>).</summary>
     public DropCategory Drop { get; init; } = DropCategory.None;
+
+    /// <summary>
+    /// Categories seen fewer times are grouped into one <c>infrequent_sklearn</c> column (<c>min_frequency</c>):
+    /// a value of at least 1 is a count of rows, a value below 1 a fraction of the rows; <c>null</c> disables grouping.
+    /// </summary>
+    public double? MinFrequency { get; init; }
+
+    /// <summary>At most this many output columns per feature, the rarest categories grouped as infrequent (<c>max_categories</c>).</summary>
+    public int? MaxCategories { get; init; }
+
+    /// <inheritdoc />
+    public override void Validate()
+    {
+        if (MinFrequency is { } f && !(f > 0))
+        {
+            throw new HyperparameterException("min_frequency", "give a positive count (>= 1) or a fraction of rows in (0, 1)");
+        }
+
+        if (MaxCategories is < 1)
+        {
+            throw new HyperparameterException("max_categories", "give at least 1");
+        }
+    }
 }
 
 /// <summary>
@@ -61,55 +87,146 @@ public sealed class OneHotEncoder(OneHotEncoderOptions? options = null)
     {
         Checks.NotEmpty(features, "OneHotEncoder");
         var categories = new string[features.ColumnCount][];
+        var infrequent = new int[features.ColumnCount][];
         for (int c = 0; c < categories.Length; c++)
         {
             var column = features[c];
-            var labels = ClassLabels.FromTarget(column).Classes;
-            var list = Enumerable.Range(0, labels.Length).Select(i => labels.FormatValue(i)!).ToList();
-            if (column.MissingCount > 0)
-            {
-                list.Add(MissingCategory);
-            }
-
-            categories[c] = [.. list];
+            categories[c] = CategoriesOf(column);
+            infrequent[c] = Infrequent(column, categories[c]);
         }
 
-        return new OneHotEncoderModel(Options, features.Schema, categories);
+        return new OneHotEncoderModel(Options, features.Schema, categories, infrequent);
+    }
+
+    /// <summary>The sorted categories of a column (numbers numerically, text ordinally), with <c>nan</c> last when values are missing.</summary>
+    internal static string[] CategoriesOf(Column column)
+    {
+        var labels = ClassLabels.FromTarget(column).Classes;
+        var list = Enumerable.Range(0, labels.Length).Select(i => labels.FormatValue(i)!).ToList();
+        if (column.MissingCount > 0)
+        {
+            list.Add(MissingCategory);
+        }
+
+        return [.. list];
+    }
+
+    // scikit-learn's _identify_infrequent: below min_frequency, then the rarest beyond max_categories - 1 (stable by count).
+    private int[] Infrequent(Column column, string[] categories)
+    {
+        if (Options.MinFrequency is null && Options.MaxCategories is null)
+        {
+            return [];
+        }
+
+        var index = categories.Select((v, i) => (v, i)).ToDictionary(t => t.v, t => t.i, StringComparer.Ordinal);
+        var counts = new int[categories.Length];
+        for (int i = 0; i < column.Length; i++)
+        {
+            counts[index[column.FormatValue(i) ?? MissingCategory]]++;
+        }
+
+        var infrequent = new bool[categories.Length];
+        if (Options.MinFrequency is { } f)
+        {
+            double threshold = f >= 1 ? Math.Floor(f) : f * column.Length;
+            for (int k = 0; k < counts.Length; k++)
+            {
+                infrequent[k] = counts[k] < threshold;
+            }
+        }
+
+        int current = counts.Length - infrequent.Count(b => b) + 1;
+        if (Options.MaxCategories is { } max && max < current)
+        {
+            int[] order = [.. Enumerable.Range(0, counts.Length).OrderBy(k => counts[k])];
+            foreach (int k in order.Take(counts.Length - max + 1))
+            {
+                infrequent[k] = true;
+            }
+        }
+
+        return [.. Enumerable.Range(0, counts.Length).Where(k => infrequent[k])];
     }
 }
 
 /// <summary>A fitted <see cref="OneHotEncoder"/>.</summary>
 public sealed class OneHotEncoderModel : FittedModel<OneHotEncoderOptions>, ITransformerModel
 {
+    /// <summary>The output name of the grouped infrequent categories (scikit-learn's).</summary>
+    public const string InfrequentCategory = "infrequent_sklearn";
+
     private readonly string[][] _categories;
+    private readonly int[][] _infrequent;
+    private readonly int[][] _slot;
+    private readonly int[] _slotCount;
+    private readonly int[] _infrequentSlot;
     private readonly int[] _dropped;
     private readonly Dictionary<string, int>[] _index;
 
-    internal OneHotEncoderModel(OneHotEncoderOptions options, Schema inputSchema, string[][] categories)
+    internal OneHotEncoderModel(OneHotEncoderOptions options, Schema inputSchema, string[][] categories, int[][]? infrequent = null)
         : base(options, inputSchema)
     {
         _categories = categories;
-        _dropped = [.. categories.Select(c => options.Drop switch
+        _infrequent = infrequent ?? [.. categories.Select(_ => Array.Empty<int>())];
+        _index = [.. categories.Select(c => c.Select((v, i) => (v, i)).ToDictionary(t => t.v, t => t.i, StringComparer.Ordinal))];
+
+        // Output slots per feature: the frequent categories in order, then one slot for all infrequent ones.
+        _slot = new int[categories.Length][];
+        _slotCount = new int[categories.Length];
+        _infrequentSlot = new int[categories.Length];
+        var slotNames = new List<string>[categories.Length];
+        for (int c = 0; c < categories.Length; c++)
+        {
+            var rare = new HashSet<int>(_infrequent[c]);
+            _slot[c] = new int[categories[c].Length];
+            slotNames[c] = [];
+            for (int k = 0; k < categories[c].Length; k++)
+            {
+                if (!rare.Contains(k))
+                {
+                    _slot[c][k] = slotNames[c].Count;
+                    slotNames[c].Add(categories[c][k]);
+                }
+            }
+
+            _infrequentSlot[c] = rare.Count > 0 ? slotNames[c].Count : -1;
+            if (rare.Count > 0)
+            {
+                foreach (int k in rare)
+                {
+                    _slot[c][k] = _infrequentSlot[c];
+                }
+
+                slotNames[c].Add(InfrequentCategory);
+            }
+
+            _slotCount[c] = slotNames[c].Count;
+        }
+
+        _dropped = [.. _slotCount.Select(n => options.Drop switch
         {
             DropCategory.First => 0,
-            DropCategory.IfBinary when c.Length == 2 => 0,
+            DropCategory.IfBinary when n == 2 => 0,
             _ => -1,
         })];
-        _index = [.. categories.Select(c => c.Select((v, i) => (v, i)).ToDictionary(t => t.v, t => t.i, StringComparer.Ordinal))];
         var names = new List<string>();
         for (int c = 0; c < categories.Length; c++)
         {
-            for (int k = 0; k < categories[c].Length; k++)
+            for (int k = 0; k < slotNames[c].Count; k++)
             {
                 if (k != _dropped[c])
                 {
-                    names.Add(string.Create(CultureInfo.InvariantCulture, $"{inputSchema.Columns[c].Name}_{categories[c][k]}"));
+                    names.Add(string.Create(CultureInfo.InvariantCulture, $"{inputSchema.Columns[c].Name}_{slotNames[c][k]}"));
                 }
             }
         }
 
         FeatureNamesOut = names;
     }
+
+    /// <summary>The indices into <see cref="Categories"/> of each feature's infrequent categories (<c>infrequent_categories_</c>).</summary>
+    public IReadOnlyList<IReadOnlyList<int>> InfrequentCategories => _infrequent;
 
     /// <inheritdoc />
     public override string Kind => OneHotEncoder.KindName;
@@ -132,7 +249,7 @@ public sealed class OneHotEncoderModel : FittedModel<OneHotEncoderOptions>, ITra
         for (int c = 0; c < _categories.Length; c++)
         {
             var column = input[c];
-            var indicators = new double[_categories[c].Length][];
+            var indicators = new double[_slotCount[c]][];
             for (int k = 0; k < indicators.Length; k++)
             {
                 indicators[k] = new double[input.RowCount];
@@ -143,11 +260,15 @@ public sealed class OneHotEncoderModel : FittedModel<OneHotEncoderOptions>, ITra
                 string key = column.FormatValue(i) ?? OneHotEncoder.MissingCategory;
                 if (_index[c].TryGetValue(key, out int k))
                 {
-                    indicators[k][i] = 1.0;
+                    indicators[_slot[c][k]][i] = 1.0;
                 }
                 else if (Options.HandleUnknown == HandleUnknown.Error)
                 {
                     throw new UnknownCategoryException(column.Name, key, i);
+                }
+                else if (Options.HandleUnknown == HandleUnknown.InfrequentIfExist && _infrequentSlot[c] >= 0)
+                {
+                    indicators[_infrequentSlot[c]][i] = 1.0;
                 }
             }
 
@@ -172,6 +293,12 @@ public sealed class OneHotEncoderModel : FittedModel<OneHotEncoderOptions>, ITra
         {
             child.Write(InputSchema.Columns[c].Name, _categories[c]);
         }
+
+        var rare = writer.Child("infrequent");
+        for (int c = 0; c < _categories.Length; c++)
+        {
+            rare.Write(InputSchema.Columns[c].Name, _infrequent[c]);
+        }
     }
 
     internal static OneHotEncoderModel Load(ModelReader reader)
@@ -179,6 +306,13 @@ public sealed class OneHotEncoderModel : FittedModel<OneHotEncoderOptions>, ITra
         var schema = reader.ReadSchema("input_schema");
         var child = reader.Child("categories");
         string[][] categories = [.. schema.Columns.Select(c => child.ReadStrings(c.Name).Select(s => s ?? throw reader.Corrupt("a category is null")).ToArray())];
-        return new OneHotEncoderModel(reader.ReadOptions<OneHotEncoderOptions>(), schema, categories);
+        int[][]? infrequent = null;
+        if (reader.Has("infrequent"))
+        {
+            var rare = reader.Child("infrequent");
+            infrequent = [.. schema.Columns.Select(c => rare.ReadInt32s(c.Name))];
+        }
+
+        return new OneHotEncoderModel(reader.ReadOptions<OneHotEncoderOptions>(), schema, categories, infrequent);
     }
 }

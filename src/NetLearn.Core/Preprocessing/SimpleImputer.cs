@@ -33,6 +33,12 @@ public sealed record SimpleImputerOptions : EstimatorOptions
     /// <c>null</c> means 0 for numeric columns and <c>missing_value</c> for others (scikit-learn's defaults).
     /// </summary>
     public string? FillValue { get; init; }
+
+    /// <summary>
+    /// Append a <see cref="MissingIndicator"/> column (<c>missingindicator_{column}</c>) for every column that had missing
+    /// values during fitting (<c>add_indicator</c>).
+    /// </summary>
+    public bool AddIndicator { get; init; }
 }
 
 /// <summary>
@@ -58,7 +64,8 @@ public sealed class SimpleImputer(SimpleImputerOptions? options = null)
             statistics[c] = Statistic(features[c]);
         }
 
-        return new SimpleImputerModel(Options, features.Schema, statistics);
+        string[] indicators = Options.AddIndicator ? [.. features.Columns.Where(c => c.MissingCount > 0).Select(c => c.Name)] : [];
+        return new SimpleImputerModel(Options, features.Schema, statistics, indicators);
     }
 
     private string Statistic(Column column)
@@ -119,12 +126,17 @@ public sealed class SimpleImputer(SimpleImputerOptions? options = null)
 public sealed class SimpleImputerModel : FittedModel<SimpleImputerOptions>, ITransformerModel
 {
     private readonly string[] _statistics;
+    private readonly string[] _indicators;
 
-    internal SimpleImputerModel(SimpleImputerOptions options, Schema inputSchema, string[] statistics)
+    internal SimpleImputerModel(SimpleImputerOptions options, Schema inputSchema, string[] statistics, string[]? indicators = null)
         : base(options, inputSchema)
     {
         _statistics = statistics;
+        _indicators = indicators ?? [];
     }
+
+    /// <summary>The columns that get a missing-value indicator (with <c>add_indicator</c>).</summary>
+    public IReadOnlyList<string> IndicatorColumns => _indicators;
 
     /// <inheritdoc />
     public override string Kind => SimpleImputer.KindName;
@@ -136,7 +148,7 @@ public sealed class SimpleImputerModel : FittedModel<SimpleImputerOptions>, ITra
     public IReadOnlyList<string> Statistics => _statistics;
 
     /// <inheritdoc />
-    public IReadOnlyList<string> FeatureNamesOut => [.. InputSchema.Names];
+    public IReadOnlyList<string> FeatureNamesOut => [.. InputSchema.Names, .. _indicators.Select(c => MissingIndicator.Prefix + c)];
 
     /// <inheritdoc />
     public Table Transform(Table features)
@@ -153,7 +165,9 @@ public sealed class SimpleImputerModel : FittedModel<SimpleImputerOptions>, ITra
             };
         }
 
-        return new Table(columns);
+        return _indicators.Length == 0
+            ? new Table(columns)
+            : new Table([.. columns, .. _indicators.Select(name => (Column)MissingIndicatorModel.Indicator(input[name]))]);
     }
 
     /// <inheritdoc />
@@ -161,12 +175,14 @@ public sealed class SimpleImputerModel : FittedModel<SimpleImputerOptions>, ITra
     {
         ArgumentNullException.ThrowIfNull(writer);
         writer.Write("statistics", _statistics);
+        writer.Write("indicators", _indicators);
     }
 
     internal static SimpleImputerModel Load(ModelReader reader) => new(
         reader.ReadOptions<SimpleImputerOptions>(),
         reader.ReadSchema("input_schema"),
-        [.. reader.ReadStrings("statistics").Select(s => s ?? throw reader.Corrupt("a statistic is null"))]);
+        [.. reader.ReadStrings("statistics").Select(s => s ?? throw reader.Corrupt("a statistic is null"))],
+        reader.Has("indicators") ? [.. reader.ReadStrings("indicators").Select(s => s ?? throw reader.Corrupt("an indicator column is null"))] : []);
 
     private static NumericColumn FillNumeric(NumericColumn column, double fill)
     {
