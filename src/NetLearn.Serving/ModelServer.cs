@@ -163,7 +163,7 @@ public sealed class ModelServer : IAsyncDisposable
             ["model"] = ModelName,
             ["predictions"] = new JsonArray([.. Enumerable.Range(0, predictions.Length).Select(i => JsonValue.Create(predictions.GetValue(i)) is { } v ? (JsonNode)v : null)]),
         };
-        if (Model is IClassifier classifier)
+        if (Model is IClassifier classifier && classifier.SupportsProbabilities())
         {
             var proba = classifier.PredictProba(table);
             result["classes"] = new JsonArray([.. Enumerable.Range(0, classifier.Classes.Length).Select(i => (JsonNode?)JsonValue.Create(classifier.Classes.GetValue(i)))]);

@@ -1,4 +1,5 @@
 using NetLearn.Linear;
+using NetLearn.NaiveBayes;
 using NetLearn.Pipelines;
 using NetLearn.Preprocessing;
 
@@ -16,5 +17,12 @@ internal static class CoreModels
         ModelRegistry.Register(OneHotEncoder.KindName, OneHotEncoderModel.Load);
         ModelRegistry.Register(Pipeline.KindName, PipelineModel.Load);
         ModelRegistry.Register(ColumnTransformer.KindName, ColumnTransformerModel.Load);
+        ModelRegistry.Register(Ridge.KindName, RidgeModel.Load);
+        ModelRegistry.Register(Lasso.KindName, LassoModel.Load);
+        ModelRegistry.Register(ElasticNet.KindName, ElasticNetModel.Load);
+        ModelRegistry.Register(GaussianNB.KindName, GaussianNBModel.Load);
+        ModelRegistry.Register(MultinomialNB.KindName, MultinomialNBModel.Load);
+        ModelRegistry.Register(BernoulliNB.KindName, BernoulliNBModel.Load);
+        ModelRegistry.Register(ComplementNB.KindName, ComplementNBModel.Load);
     }
 }
