@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using NetLearn.Linear;
 using NetLearn.NaiveBayes;
+using NetLearn.Neighbors;
 
 namespace NetLearn.Estimators;
 
@@ -30,6 +31,8 @@ public static class EstimatorCatalog
         Register(new CatalogEntry("gaussian-nb", ModelTask.Classification, "Gaussian naive Bayes.", false, () => new GaussianNB()));
         Register(new CatalogEntry("multinomial-nb", ModelTask.Classification, "Multinomial naive Bayes for non-negative counts.", false, () => new MultinomialNB()));
         Register(new CatalogEntry("bernoulli-nb", ModelTask.Classification, "Bernoulli naive Bayes for binary features.", false, () => new BernoulliNB()));
+        Register(new CatalogEntry("knn-classifier", ModelTask.Classification, "k-nearest neighbours (brute force, KD-tree or ball tree).", true, () => new KNeighborsClassifier()));
+        Register(new CatalogEntry("knn-regressor", ModelTask.Regression, "k-nearest neighbours regression.", true, () => new KNeighborsRegressor()));
         Register(new CatalogEntry("complement-nb", ModelTask.Classification, "Complement naive Bayes for counts (imbalanced classes).", false, () => new ComplementNB()));
     }
 

@@ -1,5 +1,6 @@
 using NetLearn.Linear;
 using NetLearn.NaiveBayes;
+using NetLearn.Neighbors;
 using NetLearn.Pipelines;
 using NetLearn.Preprocessing;
 
@@ -24,5 +25,7 @@ internal static class CoreModels
         ModelRegistry.Register(MultinomialNB.KindName, MultinomialNBModel.Load);
         ModelRegistry.Register(BernoulliNB.KindName, BernoulliNBModel.Load);
         ModelRegistry.Register(ComplementNB.KindName, ComplementNBModel.Load);
+        ModelRegistry.Register(KNeighborsClassifier.KindName, KNeighborsClassifierModel.Load);
+        ModelRegistry.Register(KNeighborsRegressor.KindName, KNeighborsRegressorModel.Load);
     }
 }
