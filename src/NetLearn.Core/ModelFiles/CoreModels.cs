@@ -3,6 +3,7 @@ using NetLearn.NaiveBayes;
 using NetLearn.Neighbors;
 using NetLearn.Pipelines;
 using NetLearn.Preprocessing;
+using NetLearn.Svm;
 
 namespace NetLearn.ModelFiles;
 
@@ -27,5 +28,7 @@ internal static class CoreModels
         ModelRegistry.Register(ComplementNB.KindName, ComplementNBModel.Load);
         ModelRegistry.Register(KNeighborsClassifier.KindName, KNeighborsClassifierModel.Load);
         ModelRegistry.Register(KNeighborsRegressor.KindName, KNeighborsRegressorModel.Load);
+        ModelRegistry.Register(Svc.KindName, SvcModel.Load);
+        ModelRegistry.Register(Svr.KindName, SvrModel.Load);
     }
 }
