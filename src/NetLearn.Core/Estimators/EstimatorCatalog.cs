@@ -34,6 +34,8 @@ public static class EstimatorCatalog
         Register(new CatalogEntry("bernoulli-nb", ModelTask.Classification, "Bernoulli naive Bayes for binary features.", false, () => new BernoulliNB()));
         Register(new CatalogEntry("knn-classifier", ModelTask.Classification, "k-nearest neighbours (brute force, KD-tree or ball tree).", true, () => new KNeighborsClassifier()));
         Register(new CatalogEntry("knn-regressor", ModelTask.Regression, "k-nearest neighbours regression.", true, () => new KNeighborsRegressor()));
+        Register(new CatalogEntry("linear-svc", ModelTask.Classification, "Linear support-vector classifier (liblinear dual coordinate descent).", true, () => new LinearSvc()));
+        Register(new CatalogEntry("linear-svr", ModelTask.Regression, "Linear support-vector regression (liblinear dual coordinate descent).", true, () => new LinearSvr()));
         Register(new CatalogEntry("svc", ModelTask.Classification, "Kernel support-vector classifier (SMO, one-vs-one).", true, () => new Svc()));
         Register(new CatalogEntry("svr", ModelTask.Regression, "Kernel support-vector regression (SMO).", true, () => new Svr()));
         Register(new CatalogEntry("complement-nb", ModelTask.Classification, "Complement naive Bayes for counts (imbalanced classes).", false, () => new ComplementNB()));

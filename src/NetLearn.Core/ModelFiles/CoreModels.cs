@@ -29,6 +29,8 @@ internal static class CoreModels
         ModelRegistry.Register(KNeighborsClassifier.KindName, KNeighborsClassifierModel.Load);
         ModelRegistry.Register(KNeighborsRegressor.KindName, KNeighborsRegressorModel.Load);
         ModelRegistry.Register(Svc.KindName, SvcModel.Load);
+        ModelRegistry.Register(LinearSvc.KindName, LinearSvcModel.Load);
+        ModelRegistry.Register(LinearSvr.KindName, LinearSvrModel.Load);
         ModelRegistry.Register(Svr.KindName, SvrModel.Load);
     }
 }
