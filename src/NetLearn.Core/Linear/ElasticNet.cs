@@ -300,18 +300,18 @@ internal static class CoordinateDescent
 
     public static (double[] Coef, double Intercept, double Gap, int Iterations) Fit(string kind, string estimator, ElasticNetOptions options, IReadOnlyList<double>? warmStart, Table features, Column? target, FitContext context)
     {
-        var (x, y, w) = RegressionInputs.Read(features, target, context, estimator);
+        var (y, w) = RegressionInputs.Read(features, target, context, estimator);
         if (w is not null)
         {
             // scikit-learn rescales the weights to sum to n so that the 1/(2n) loss keeps its scale.
-            double scale = x.Rows / w.Sum();
+            double scale = features.RowCount / w.Sum();
             for (int i = 0; i < w.Length; i++)
             {
                 w[i] *= scale;
             }
         }
 
-        var data = LinearData.Prepare(x, y, w, options.FitIntercept);
+        var data = LinearData.FromTable(features, y, w, options.FitIntercept);
         var coef = new double[data.P];
         if (warmStart is not null)
         {

@@ -189,7 +189,8 @@ public sealed class LinearSvr(LinearSvrOptions? options = null)
     public override LinearSvrModel Fit(Table features, Column? target = null, FitContext? context = null)
     {
         context ??= FitContext.Default;
-        var (x, y, weights) = RegressionInputs.Read(features, target, context, "LinearSVR");
+        var (y, weights) = RegressionInputs.Read(features, target, context, "LinearSVR");
+        var x = features.ToMatrix();
         double bias = Options.FitIntercept ? Options.InterceptScaling : 0.0;
         double[] c = [.. Enumerable.Range(0, x.Rows).Select(i => Options.C * (weights?[i] ?? 1.0))];
         var (w, b, iterations) = LinearSvmMath.SolveRegression(x, y, c, Options.Loss == LinearSvrLoss.SquaredEpsilonInsensitive, Options.Epsilon, bias, Options.Tol, Options.MaxIter, new Random(Options.RandomState ?? 0), context.CancellationToken);

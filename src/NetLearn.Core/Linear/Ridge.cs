@@ -76,8 +76,8 @@ public sealed class Ridge(RidgeOptions? options = null)
     public override RidgeModel Fit(Table features, Column? target = null, FitContext? context = null)
     {
         context ??= FitContext.Default;
-        var (x, y, w) = RegressionInputs.Read(features, target, context, "Ridge");
-        var data = LinearData.Prepare(x, y, w, Options.FitIntercept);
+        var (y, w) = RegressionInputs.Read(features, target, context, "Ridge");
+        var data = LinearData.FromTable(features, y, w, Options.FitIntercept);
         context.CancellationToken.ThrowIfCancellationRequested();
         double[] coef;
         int iterations = 1;
@@ -189,11 +189,10 @@ public sealed class RidgeModel : LinearRegressorModel<RidgeOptions>
 /// <summary>Reads and checks the inputs of a regressor.</summary>
 internal static class RegressionInputs
 {
-    public static (LinearAlgebra.Matrix X, double[] Y, double[]? Weights) Read(Table features, Column? target, FitContext context, string estimator)
+    public static (double[] Y, double[]? Weights) Read(Table features, Column? target, FitContext context, string estimator)
     {
         Checks.NotEmpty(features, estimator);
         double[] y = Checks.RegressionTarget(features, target, estimator);
-        var x = features.ToMatrix();
-        return (x, y, Checks.SampleWeight(context.SampleWeight, x.Rows));
+        return (y, Checks.SampleWeight(context.SampleWeight, features.RowCount));
     }
 }
