@@ -30,6 +30,11 @@ public static class PredictCommand
                     throw new UsageException("--proba needs a classifier; this model is a regressor.");
                 }
 
+                if (!classifier.SupportsProbabilities())
+                {
+                    throw new UsageException("--proba: this classifier was fitted without probabilities (for SVC, train with --set probability=true).");
+                }
+
                 var p = classifier.PredictProba(table);
                 for (int k = 0; k < classifier.Classes.Length; k++)
                 {

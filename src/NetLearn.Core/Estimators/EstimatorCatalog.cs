@@ -1,5 +1,8 @@
 using System.Collections.Concurrent;
 using NetLearn.Linear;
+using NetLearn.NaiveBayes;
+using NetLearn.Neighbors;
+using NetLearn.Svm;
 
 namespace NetLearn.Estimators;
 
@@ -24,6 +27,19 @@ public static class EstimatorCatalog
         Register(new CatalogEntry("linear-regression", ModelTask.Regression, "Ordinary least squares (QR).", true, () => new LinearRegression()));
         Register(new CatalogEntry("logistic-regression", ModelTask.Classification, "L2-penalised logistic regression (L-BFGS); binary or multinomial.", true, () => new LogisticRegression()));
         Clustering.UnsupervisedRegistration.RegisterEstimators();
+        Register(new CatalogEntry("ridge", ModelTask.Regression, "L2-penalised least squares (Cholesky or conjugate gradients).", true, () => new Ridge()));
+        Register(new CatalogEntry("lasso", ModelTask.Regression, "L1-penalised least squares (coordinate descent).", true, () => new Lasso()));
+        Register(new CatalogEntry("elastic-net", ModelTask.Regression, "L1+L2-penalised least squares (coordinate descent).", true, () => new ElasticNet()));
+        Register(new CatalogEntry("gaussian-nb", ModelTask.Classification, "Gaussian naive Bayes.", false, () => new GaussianNB()));
+        Register(new CatalogEntry("multinomial-nb", ModelTask.Classification, "Multinomial naive Bayes for non-negative counts.", false, () => new MultinomialNB()));
+        Register(new CatalogEntry("bernoulli-nb", ModelTask.Classification, "Bernoulli naive Bayes for binary features.", false, () => new BernoulliNB()));
+        Register(new CatalogEntry("knn-classifier", ModelTask.Classification, "k-nearest neighbours (brute force, KD-tree or ball tree).", true, () => new KNeighborsClassifier()));
+        Register(new CatalogEntry("knn-regressor", ModelTask.Regression, "k-nearest neighbours regression.", true, () => new KNeighborsRegressor()));
+        Register(new CatalogEntry("linear-svc", ModelTask.Classification, "Linear support-vector classifier (liblinear dual coordinate descent).", true, () => new LinearSvc()));
+        Register(new CatalogEntry("linear-svr", ModelTask.Regression, "Linear support-vector regression (liblinear dual coordinate descent).", true, () => new LinearSvr()));
+        Register(new CatalogEntry("svc", ModelTask.Classification, "Kernel support-vector classifier (SMO, one-vs-one).", true, () => new Svc()));
+        Register(new CatalogEntry("svr", ModelTask.Regression, "Kernel support-vector regression (SMO).", true, () => new Svr()));
+        Register(new CatalogEntry("complement-nb", ModelTask.Classification, "Complement naive Bayes for counts (imbalanced classes).", false, () => new ComplementNB()));
     }
 
     /// <summary>Adds or replaces an entry.</summary>

@@ -50,7 +50,7 @@ public static class ModelEvaluation
             metrics["f1"] = ClassificationMetrics.F1(target, predictions, Average.Binary, positive);
         }
 
-        if (known)
+        if (known && classifier.SupportsProbabilities())
         {
             var proba = classifier.PredictProba(features);
             metrics["log_loss"] = ClassificationMetrics.LogLoss(target, proba, classifier.Classes);

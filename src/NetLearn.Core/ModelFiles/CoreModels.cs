@@ -1,6 +1,9 @@
 using NetLearn.Linear;
+using NetLearn.NaiveBayes;
+using NetLearn.Neighbors;
 using NetLearn.Pipelines;
 using NetLearn.Preprocessing;
+using NetLearn.Svm;
 
 namespace NetLearn.ModelFiles;
 
@@ -19,5 +22,18 @@ internal static class CoreModels
         Clustering.UnsupervisedRegistration.RegisterModels();
         ModelRegistry.Register(Calibration.CalibratedClassifier.KindName, Calibration.CalibratedClassifierModel.Load);
         PreprocessingModels.RegisterAll();
+        ModelRegistry.Register(Ridge.KindName, RidgeModel.Load);
+        ModelRegistry.Register(Lasso.KindName, LassoModel.Load);
+        ModelRegistry.Register(ElasticNet.KindName, ElasticNetModel.Load);
+        ModelRegistry.Register(GaussianNB.KindName, GaussianNBModel.Load);
+        ModelRegistry.Register(MultinomialNB.KindName, MultinomialNBModel.Load);
+        ModelRegistry.Register(BernoulliNB.KindName, BernoulliNBModel.Load);
+        ModelRegistry.Register(ComplementNB.KindName, ComplementNBModel.Load);
+        ModelRegistry.Register(KNeighborsClassifier.KindName, KNeighborsClassifierModel.Load);
+        ModelRegistry.Register(KNeighborsRegressor.KindName, KNeighborsRegressorModel.Load);
+        ModelRegistry.Register(Svc.KindName, SvcModel.Load);
+        ModelRegistry.Register(LinearSvc.KindName, LinearSvcModel.Load);
+        ModelRegistry.Register(LinearSvr.KindName, LinearSvrModel.Load);
+        ModelRegistry.Register(Svr.KindName, SvrModel.Load);
     }
 }

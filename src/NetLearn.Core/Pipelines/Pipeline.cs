@@ -194,7 +194,7 @@ public class PipelineModel : ICompositeModel, ITransformerModel, IPredictor
 }
 
 /// <summary>A fitted pipeline whose last step is a classifier.</summary>
-public sealed class ClassifierPipelineModel : PipelineModel, IClassifier
+public sealed class ClassifierPipelineModel : PipelineModel, IProbabilityOptional
 {
     internal ClassifierPipelineModel(Schema inputSchema, IReadOnlyList<(string Name, IModel Model)> steps)
         : base(inputSchema, steps)
@@ -206,4 +206,7 @@ public sealed class ClassifierPipelineModel : PipelineModel, IClassifier
 
     /// <inheritdoc />
     public Matrix PredictProba(Table features) => ((IClassifier)Final).PredictProba(Transform(features));
+
+    /// <inheritdoc />
+    public bool SupportsProbabilities => ((IClassifier)Final).SupportsProbabilities();
 }
