@@ -121,6 +121,7 @@ public sealed class NlmServable : Servable
         ArgumentNullException.ThrowIfNull(batch);
         var table = batch.ToTable();
         var values = _predictor.Predict(table);
-        return new Prediction(values, _classifier?.PredictProba(table));
+        // Classifiers fitted without probabilities (an SVM without probability=true, LinearSVC) answer with labels only.
+        return new Prediction(values, _classifier is { } classifier && classifier.SupportsProbabilities() ? classifier.PredictProba(table) : null);
     }
 }
