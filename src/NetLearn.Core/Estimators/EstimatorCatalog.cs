@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using NetLearn.Linear;
+using NetLearn.Trees;
 
 namespace NetLearn.Estimators;
 
@@ -23,6 +24,8 @@ public static class EstimatorCatalog
     {
         Register(new CatalogEntry("linear-regression", ModelTask.Regression, "Ordinary least squares (QR).", true, () => new LinearRegression()));
         Register(new CatalogEntry("logistic-regression", ModelTask.Classification, "L2-penalised logistic regression (L-BFGS); binary or multinomial.", true, () => new LogisticRegression()));
+        Register(new CatalogEntry("decision-tree-classifier", ModelTask.Classification, "CART classification tree (gini/entropy).", false, () => new DecisionTreeClassifier()));
+        Register(new CatalogEntry("decision-tree-regressor", ModelTask.Regression, "CART regression tree (squared/absolute error, Poisson).", false, () => new DecisionTreeRegressor()));
     }
 
     /// <summary>Adds or replaces an entry.</summary>

@@ -1,6 +1,7 @@
 using NetLearn.Linear;
 using NetLearn.Pipelines;
 using NetLearn.Preprocessing;
+using NetLearn.Trees;
 
 namespace NetLearn.ModelFiles;
 
@@ -16,5 +17,7 @@ internal static class CoreModels
         ModelRegistry.Register(OneHotEncoder.KindName, OneHotEncoderModel.Load);
         ModelRegistry.Register(Pipeline.KindName, PipelineModel.Load);
         ModelRegistry.Register(ColumnTransformer.KindName, ColumnTransformerModel.Load);
+        ModelRegistry.Register(DecisionTreeClassifier.KindName, DecisionTreeClassifierModel.Load);
+        ModelRegistry.Register(DecisionTreeRegressor.KindName, DecisionTreeRegressorModel.Load);
     }
 }
