@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using NetLearn.Ensembles;
 using NetLearn.Linear;
 using NetLearn.Trees;
 
@@ -26,6 +27,10 @@ public static class EstimatorCatalog
         Register(new CatalogEntry("logistic-regression", ModelTask.Classification, "L2-penalised logistic regression (L-BFGS); binary or multinomial.", true, () => new LogisticRegression()));
         Register(new CatalogEntry("decision-tree-classifier", ModelTask.Classification, "CART classification tree (gini/entropy).", false, () => new DecisionTreeClassifier()));
         Register(new CatalogEntry("decision-tree-regressor", ModelTask.Regression, "CART regression tree (squared/absolute error, Poisson).", false, () => new DecisionTreeRegressor()));
+        Register(new CatalogEntry("random-forest-classifier", ModelTask.Classification, "Random forest of CART trees (bootstrap, sqrt features).", false, () => new RandomForestClassifier()));
+        Register(new CatalogEntry("random-forest-regressor", ModelTask.Regression, "Random forest of CART regression trees.", false, () => new RandomForestRegressor()));
+        Register(new CatalogEntry("extra-trees-classifier", ModelTask.Classification, "Extremely randomised trees (random thresholds).", false, () => new ExtraTreesClassifier()));
+        Register(new CatalogEntry("extra-trees-regressor", ModelTask.Regression, "Extremely randomised regression trees.", false, () => new ExtraTreesRegressor()));
     }
 
     /// <summary>Adds or replaces an entry.</summary>

@@ -1,3 +1,4 @@
+using NetLearn.Ensembles;
 using NetLearn.Linear;
 using NetLearn.Pipelines;
 using NetLearn.Preprocessing;
@@ -19,5 +20,9 @@ internal static class CoreModels
         ModelRegistry.Register(ColumnTransformer.KindName, ColumnTransformerModel.Load);
         ModelRegistry.Register(DecisionTreeClassifier.KindName, DecisionTreeClassifierModel.Load);
         ModelRegistry.Register(DecisionTreeRegressor.KindName, DecisionTreeRegressorModel.Load);
+        ModelRegistry.Register(RandomForestClassifier.KindName, RandomForestClassifierModel.Load);
+        ModelRegistry.Register(RandomForestRegressor.KindName, RandomForestRegressorModel.Load);
+        ModelRegistry.Register(ExtraTreesClassifier.KindName, ExtraTreesClassifierModel.Load);
+        ModelRegistry.Register(ExtraTreesRegressor.KindName, ExtraTreesRegressorModel.Load);
     }
 }

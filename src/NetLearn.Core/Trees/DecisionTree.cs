@@ -25,7 +25,7 @@ public sealed class DecisionTreeClassifier(DecisionTreeClassifierOptions? option
         context ??= FitContext.Default;
         var data = TreeTrainingData.Classification(features, target, context, Options.ClassWeight, "DecisionTreeClassifier");
         var criterion = Options.Criterion == SplitCriterion.LogLoss ? SplitCriterion.Entropy : Options.Criterion;
-        var settings = TreeSettings.From(Options, criterion, data.X.Columns);
+        var settings = TreeSettings.From(Options, criterion, Options.Splitter, data.X.Columns);
         var tree = data.Builder(settings).Build(data.Weights, TreeRandom.SeedFrom(Options.RandomState), context.CancellationToken);
         if (Options.CcpAlpha > 0)
         {
@@ -65,7 +65,7 @@ public sealed class DecisionTreeRegressor(DecisionTreeRegressorOptions? options 
     {
         context ??= FitContext.Default;
         var data = TreeTrainingData.Regression(features, target, context, Options.Criterion, "DecisionTreeRegressor");
-        var settings = TreeSettings.From(Options, Options.Criterion, data.X.Columns);
+        var settings = TreeSettings.From(Options, Options.Criterion, Options.Splitter, data.X.Columns);
         var tree = data.Builder(settings).Build(data.Weights, TreeRandom.SeedFrom(Options.RandomState), context.CancellationToken);
         if (Options.CcpAlpha > 0)
         {

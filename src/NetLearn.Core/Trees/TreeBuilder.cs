@@ -23,10 +23,10 @@ internal sealed record TreeSettings
 
     public double MinImpurityDecrease { get; init; }
 
-    public static TreeSettings From(TreeOptionsBase options, SplitCriterion criterion, int features, MaxFeatures? defaultMaxFeatures = null) => new()
+    public static TreeSettings From(TreeOptionsBase options, SplitCriterion criterion, SplitStrategy splitter, int features, MaxFeatures? defaultMaxFeatures = null) => new()
     {
         Criterion = criterion,
-        Splitter = options.Splitter,
+        Splitter = splitter,
         MaxDepth = options.MaxDepth ?? int.MaxValue,
         MinSamplesSplit = options.MinSamplesSplit,
         MinSamplesLeaf = options.MinSamplesLeaf,

@@ -140,9 +140,6 @@ internal sealed class MaxFeaturesJsonConverter : JsonConverter<MaxFeatures>
 /// <summary>The hyperparameters every CART tree shares (scikit-learn's names and defaults).</summary>
 public abstract record TreeOptionsBase : EstimatorOptions
 {
-    /// <summary>How each node's split is chosen (<c>splitter</c>).</summary>
-    public SplitStrategy Splitter { get; init; } = SplitStrategy.Best;
-
     /// <summary>Depth limit (<c>max_depth</c>); <c>null</c> grows until leaves are pure or too small.</summary>
     public int? MaxDepth { get; init; }
 
@@ -221,6 +218,9 @@ public abstract record TreeOptionsBase : EstimatorOptions
 /// <summary>Hyperparameters of <see cref="DecisionTreeClassifier"/> (scikit-learn's names and defaults).</summary>
 public sealed record DecisionTreeClassifierOptions : TreeOptionsBase
 {
+    /// <summary>How each node's split is chosen (<c>splitter</c>): best or random.</summary>
+    public SplitStrategy Splitter { get; init; } = SplitStrategy.Best;
+
     /// <summary>The impurity measure (<c>criterion</c>): gini, entropy or log_loss.</summary>
     public SplitCriterion Criterion { get; init; } = SplitCriterion.Gini;
 
@@ -234,6 +234,9 @@ public sealed record DecisionTreeClassifierOptions : TreeOptionsBase
 /// <summary>Hyperparameters of <see cref="DecisionTreeRegressor"/> (scikit-learn's names and defaults).</summary>
 public sealed record DecisionTreeRegressorOptions : TreeOptionsBase
 {
+    /// <summary>How each node's split is chosen (<c>splitter</c>): best or random.</summary>
+    public SplitStrategy Splitter { get; init; } = SplitStrategy.Best;
+
     /// <summary>The impurity measure (<c>criterion</c>): squared_error, absolute_error or poisson.</summary>
     public SplitCriterion Criterion { get; init; } = SplitCriterion.SquaredError;
 

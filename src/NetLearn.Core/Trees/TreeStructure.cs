@@ -139,6 +139,15 @@ internal sealed class TreeStructure
         writer.Write("value_width", ValueWidth);
     }
 
+    /// <summary>A tree from stored arrays, checked so that every walk ends at a leaf and every split feature exists.</summary>
+    public static TreeStructure Validated(ModelReader reader, int[] left, int[] right, int[] feature, double[] threshold, double[] impurity, int[] samples, double[] weighted, double[] value, int width, int features)
+    {
+        var tree = new TreeStructure(left, right, feature, threshold, impurity, samples, weighted, value, width);
+        tree.Verify(reader);
+        TreeViews.CheckFeatures(tree, features, reader);
+        return tree;
+    }
+
     public static TreeStructure Load(ModelReader reader)
     {
         var tree = new TreeStructure(
