@@ -50,6 +50,7 @@ internal sealed record TreeSettings
 internal sealed class TreeBuilder
 {
     private const double FeatureThreshold = 1e-7;
+    private const int RadixThreshold = 384;
     private const double Epsilon = 2.220446049250313e-16; // np.finfo('double').eps
     private const double PoissonEpsilon = 10 * 2.220446049250313e-16;
 
@@ -77,6 +78,8 @@ internal sealed class TreeBuilder
     private readonly int[] _rank;
     private readonly double[] _sortedY;
     private readonly FenwickPair _fenwick;
+    private readonly ulong[] _radixBuffer;
+    private readonly int[] _radixCounts = new int[3 * 2048];
 
     private double[] _w = [];
     private TreeRandom _rng = new(0);
@@ -110,6 +113,7 @@ internal sealed class TreeBuilder
         _rank = mae ? new int[rows] : [];
         _sortedY = mae ? new double[rows] : [];
         _fenwick = new FenwickPair(mae ? rows : 0);
+        _radixBuffer = new ulong[rows];
     }
 
     /// <summary>Grows one tree; <paramref name="weights"/> has one non-negative weight per row (zero leaves the row out).</summary>
@@ -479,6 +483,57 @@ internal sealed class TreeBuilder
         return true;
     }
 
+    /// <summary>
+    /// Stable LSD radix sort of keys by their upper 32 bits (the order-preserving float bits) in three passes of
+    /// 11/11/10 bits; the lower halves (row positions) keep their input order within equal values, as a full sort would.
+    /// </summary>
+    private void RadixSortHigh32(Span<ulong> keys, Span<ulong> buffer)
+    {
+        var counts = _radixCounts;
+        Array.Clear(counts);
+        foreach (ulong key in keys)
+        {
+            counts[(int)((key >> 32) & 0x7FF)]++;
+            counts[2048 + (int)((key >> 43) & 0x7FF)]++;
+            counts[4096 + (int)(key >> 54)]++;
+        }
+
+        var source = keys;
+        var target = buffer;
+        for (int pass = 0; pass < 3; pass++)
+        {
+            int shift = 32 + (11 * pass), offset = 2048 * pass;
+            int mask = pass == 2 ? 0x3FF : 0x7FF;
+            // Skip a pass whose digit is the same for every key (common for the sign and exponent bits).
+            if (counts[offset + (int)((source[0] >> shift) & (ulong)mask)] == keys.Length)
+            {
+                continue;
+            }
+
+            int sum = 0;
+            for (int b = 0; b <= mask; b++)
+            {
+                int c = counts[offset + b];
+                counts[offset + b] = sum;
+                sum += c;
+            }
+
+            foreach (ulong key in source)
+            {
+                target[counts[offset + (int)((key >> shift) & (ulong)mask)]++] = key;
+            }
+
+            var swap = source;
+            source = target;
+            target = swap;
+        }
+
+        if (source != keys)
+        {
+            source.CopyTo(keys);
+        }
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static uint SortableBits(float value)
     {
@@ -503,7 +558,15 @@ internal sealed class TreeBuilder
             keys[i] = ((ulong)SortableBits(column[samples[i]]) << 32) | (uint)i;
         }
 
-        keys.Sort();
+        if (keys.Length >= RadixThreshold)
+        {
+            RadixSortHigh32(keys, _radixBuffer.AsSpan(0, keys.Length));
+        }
+        else
+        {
+            keys.Sort();
+        }
+
         threshold = 0;
         leftCount = 0;
         constant = FromSortable(keys[^1]) <= FromSortable(keys[0]) + FeatureThreshold;
