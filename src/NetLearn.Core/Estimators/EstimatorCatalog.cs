@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using NetLearn.Boosting;
 using NetLearn.Ensembles;
 using NetLearn.Linear;
 using NetLearn.Trees;
@@ -31,6 +32,8 @@ public static class EstimatorCatalog
         Register(new CatalogEntry("random-forest-regressor", ModelTask.Regression, "Random forest of CART regression trees.", false, () => new RandomForestRegressor()));
         Register(new CatalogEntry("extra-trees-classifier", ModelTask.Classification, "Extremely randomised trees (random thresholds).", false, () => new ExtraTreesClassifier()));
         Register(new CatalogEntry("extra-trees-regressor", ModelTask.Regression, "Extremely randomised regression trees.", false, () => new ExtraTreesRegressor()));
+        Register(new CatalogEntry("hist-gradient-boosting-classifier", ModelTask.Classification, "Histogram gradient boosting (LightGBM-style); missing values and categories natively.", false, () => new HistGradientBoostingClassifier()));
+        Register(new CatalogEntry("hist-gradient-boosting-regressor", ModelTask.Regression, "Histogram gradient boosting for regression (squared error, Poisson).", false, () => new HistGradientBoostingRegressor()));
     }
 
     /// <summary>Adds or replaces an entry.</summary>

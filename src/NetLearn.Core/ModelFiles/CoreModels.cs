@@ -1,3 +1,4 @@
+using NetLearn.Boosting;
 using NetLearn.Ensembles;
 using NetLearn.Linear;
 using NetLearn.Pipelines;
@@ -24,5 +25,7 @@ internal static class CoreModels
         ModelRegistry.Register(RandomForestRegressor.KindName, RandomForestRegressorModel.Load);
         ModelRegistry.Register(ExtraTreesClassifier.KindName, ExtraTreesClassifierModel.Load);
         ModelRegistry.Register(ExtraTreesRegressor.KindName, ExtraTreesRegressorModel.Load);
+        ModelRegistry.Register(HistGradientBoostingClassifier.KindName, HistGradientBoostingClassifierModel.Load);
+        ModelRegistry.Register(HistGradientBoostingRegressor.KindName, HistGradientBoostingRegressorModel.Load);
     }
 }
