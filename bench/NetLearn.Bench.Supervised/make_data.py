@@ -16,7 +16,7 @@ from sklearn.model_selection import train_test_split
 def save(path, X, y):
     names = [f"x{i}" for i in range(X.shape[1])] + ["target"]
     data = np.column_stack([X, y])
-    np.savetxt(path, data, delimiter=",", header=",".join(names), comments="", fmt="%.17g")
+    np.savetxt(path, data, delimiter=",", header=",".join(names), comments="", fmt="%.10g")
 
 
 def main(out, which):
