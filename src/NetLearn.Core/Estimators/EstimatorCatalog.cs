@@ -1,8 +1,11 @@
 using System.Collections.Concurrent;
+using NetLearn.Boosting;
+using NetLearn.Ensembles;
 using NetLearn.Linear;
 using NetLearn.NaiveBayes;
 using NetLearn.Neighbors;
 using NetLearn.Svm;
+using NetLearn.Trees;
 
 namespace NetLearn.Estimators;
 
@@ -40,6 +43,14 @@ public static class EstimatorCatalog
         Register(new CatalogEntry("svc", ModelTask.Classification, "Kernel support-vector classifier (SMO, one-vs-one).", true, () => new Svc()));
         Register(new CatalogEntry("svr", ModelTask.Regression, "Kernel support-vector regression (SMO).", true, () => new Svr()));
         Register(new CatalogEntry("complement-nb", ModelTask.Classification, "Complement naive Bayes for counts (imbalanced classes).", false, () => new ComplementNB()));
+        Register(new CatalogEntry("decision-tree-classifier", ModelTask.Classification, "CART classification tree (gini/entropy).", false, () => new DecisionTreeClassifier()));
+        Register(new CatalogEntry("decision-tree-regressor", ModelTask.Regression, "CART regression tree (squared/absolute error, Poisson).", false, () => new DecisionTreeRegressor()));
+        Register(new CatalogEntry("random-forest-classifier", ModelTask.Classification, "Random forest of CART trees (bootstrap, sqrt features).", false, () => new RandomForestClassifier()));
+        Register(new CatalogEntry("random-forest-regressor", ModelTask.Regression, "Random forest of CART regression trees.", false, () => new RandomForestRegressor()));
+        Register(new CatalogEntry("extra-trees-classifier", ModelTask.Classification, "Extremely randomised trees (random thresholds).", false, () => new ExtraTreesClassifier()));
+        Register(new CatalogEntry("extra-trees-regressor", ModelTask.Regression, "Extremely randomised regression trees.", false, () => new ExtraTreesRegressor()));
+        Register(new CatalogEntry("hist-gradient-boosting-classifier", ModelTask.Classification, "Histogram gradient boosting (LightGBM-style); missing values and categories natively.", false, () => new HistGradientBoostingClassifier()));
+        Register(new CatalogEntry("hist-gradient-boosting-regressor", ModelTask.Regression, "Histogram gradient boosting for regression (squared error, Poisson).", false, () => new HistGradientBoostingRegressor()));
     }
 
     /// <summary>Adds or replaces an entry.</summary>

@@ -1,9 +1,12 @@
+using NetLearn.Boosting;
+using NetLearn.Ensembles;
 using NetLearn.Linear;
 using NetLearn.NaiveBayes;
 using NetLearn.Neighbors;
 using NetLearn.Pipelines;
 using NetLearn.Preprocessing;
 using NetLearn.Svm;
+using NetLearn.Trees;
 
 namespace NetLearn.ModelFiles;
 
@@ -35,5 +38,13 @@ internal static class CoreModels
         ModelRegistry.Register(LinearSvc.KindName, LinearSvcModel.Load);
         ModelRegistry.Register(LinearSvr.KindName, LinearSvrModel.Load);
         ModelRegistry.Register(Svr.KindName, SvrModel.Load);
+        ModelRegistry.Register(DecisionTreeClassifier.KindName, DecisionTreeClassifierModel.Load);
+        ModelRegistry.Register(DecisionTreeRegressor.KindName, DecisionTreeRegressorModel.Load);
+        ModelRegistry.Register(RandomForestClassifier.KindName, RandomForestClassifierModel.Load);
+        ModelRegistry.Register(RandomForestRegressor.KindName, RandomForestRegressorModel.Load);
+        ModelRegistry.Register(ExtraTreesClassifier.KindName, ExtraTreesClassifierModel.Load);
+        ModelRegistry.Register(ExtraTreesRegressor.KindName, ExtraTreesRegressorModel.Load);
+        ModelRegistry.Register(HistGradientBoostingClassifier.KindName, HistGradientBoostingClassifierModel.Load);
+        ModelRegistry.Register(HistGradientBoostingRegressor.KindName, HistGradientBoostingRegressorModel.Load);
     }
 }

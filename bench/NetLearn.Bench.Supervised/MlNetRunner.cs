@@ -1,0 +1,150 @@
+using System.Diagnostics;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Trainers;
+using Microsoft.ML.Trainers.FastTree;
+using Microsoft.ML.Trainers.LightGbm;
+using NetLearn.Data;
+
+namespace NetLearn.Bench.Supervised;
+
+/// <summary>Runs one benchmark case with ML.NET 5 in this process.</summary>
+internal static class MlNetRunner
+{
+    public static Measurement Run(string trainer, string task, string dataDir, int threads)
+    {
+        var ml = new MLContext(seed: 0);
+        if (task == "birdstrikes_hgb")
+        {
+            return Birdstrikes(ml, dataDir, threads);
+        }
+
+        var (train, test, target, _) = BenchData.Load(task, dataDir);
+        var trainRows = Rows(train, target);
+        var testRows = Rows(test, target);
+        var schema = SchemaDefinition.Create(typeof(Row));
+        schema["Features"].ColumnType = new VectorDataViewType(NumberDataViewType.Single, trainRows[0].Features.Length);
+        var trainView = ml.Data.LoadFromEnumerable(trainRows, schema);
+        var testView = ml.Data.LoadFromEnumerable(testRows, schema);
+        IEstimator<ITransformer> estimator = trainer switch
+        {
+            "fastforest" => ml.BinaryClassification.Trainers.FastForest(new FastForestBinaryTrainer.Options { NumberOfTrees = 100, NumberOfThreads = threads }),
+            "fasttree" => ml.BinaryClassification.Trainers.FastTree(new FastTreeBinaryTrainer.Options { NumberOfTrees = 100, NumberOfThreads = threads }),
+            "lightgbm" => ml.BinaryClassification.Trainers.LightGbm(new LightGbmBinaryTrainer.Options { NumberOfIterations = 100, NumberOfThreads = threads }),
+            "lbfgs" => ml.BinaryClassification.Trainers.LbfgsLogisticRegression(new LbfgsLogisticRegressionBinaryTrainer.Options { NumberOfThreads = threads }),
+            _ => throw new ArgumentException($"unknown ML.NET trainer {trainer}"),
+        };
+
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var clock = Stopwatch.StartNew();
+        var model = estimator.Fit(trainView);
+        double fit = clock.Elapsed.TotalSeconds;
+        double fitCpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
+        clock.Restart();
+        var predicted = ml.Data.CreateEnumerable<Prediction>(model.Transform(testView), reuseRowObject: false).ToArray();
+        double predict = clock.Elapsed.TotalSeconds;
+        int correct = 0;
+        for (int i = 0; i < predicted.Length; i++)
+        {
+            correct += predicted[i].PredictedLabel == testRows[i].Label ? 1 : 0;
+        }
+
+        return new Measurement("ML.NET " + Name(trainer), task, threads, fit, predict, Memory.PeakMegabytes(), (double)correct / predicted.Length) { FitCpuSeconds = fitCpu };
+    }
+
+    private static string Name(string trainer) => trainer switch
+    {
+        "fastforest" => "FastForest",
+        "fasttree" => "FastTree",
+        "lightgbm" => "LightGBM",
+        _ => "L-BFGS",
+    };
+
+    private static Row[] Rows(Table table, string target)
+    {
+        var x = table.Drop(target).ToMatrix();
+        var y = table[target];
+        var rows = new Row[x.Rows];
+        for (int i = 0; i < rows.Length; i++)
+        {
+            var features = new float[x.Columns];
+            for (int j = 0; j < features.Length; j++)
+            {
+                features[j] = (float)x[i, j];
+            }
+
+            rows[i] = new Row { Features = features, Label = y.FormatValue(i) == "1" };
+        }
+
+        return rows;
+    }
+
+    private static Measurement Birdstrikes(MLContext ml, string dataDir, int threads)
+    {
+        var train = Table.ReadCsv(Path.Combine(dataDir, "birdstrikes_train.csv"));
+        var test = Table.ReadCsv(Path.Combine(dataDir, "birdstrikes_test.csv"));
+        const string target = "Effect Amount of damage";
+        string[] categorical = [.. train.Columns.Where(c => c.Name != target && c.Kind != ColumnKind.Numeric).Select(c => c.Name)];
+        string[] numeric = [.. train.Columns.Where(c => c.Name != target && c.Kind == ColumnKind.Numeric).Select(c => c.Name)];
+        var trainView = ml.Data.LoadFromEnumerable(BirdRows(train, target, categorical, numeric), BirdSchema(categorical.Length, numeric.Length));
+        var testView = ml.Data.LoadFromEnumerable(BirdRows(test, target, categorical, numeric), BirdSchema(categorical.Length, numeric.Length));
+        var pipeline = ml.Transforms.Conversion.MapValueToKey("Label", "Target")
+            .Append(ml.Transforms.Categorical.OneHotEncoding("Categories", "Categories"))
+            .Append(ml.Transforms.Concatenate("Features", "Categories", "Numbers"))
+            .Append(ml.MulticlassClassification.Trainers.LightGbm(new LightGbmMulticlassTrainer.Options { NumberOfIterations = 100, NumberOfThreads = threads }));
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var clock = Stopwatch.StartNew();
+        var model = pipeline.Fit(trainView);
+        double fit = clock.Elapsed.TotalSeconds;
+        double fitCpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
+        clock.Restart();
+        var metrics = ml.MulticlassClassification.Evaluate(model.Transform(testView));
+        double predict = clock.Elapsed.TotalSeconds;
+        return new Measurement("ML.NET LightGBM", "birdstrikes_hgb", threads, fit, predict, Memory.PeakMegabytes(), metrics.MicroAccuracy) { FitCpuSeconds = fitCpu };
+    }
+
+    private static SchemaDefinition BirdSchema(int categories, int numbers)
+    {
+        var schema = SchemaDefinition.Create(typeof(BirdRow));
+        schema["Categories"].ColumnType = new VectorDataViewType(TextDataViewType.Instance, categories);
+        schema["Numbers"].ColumnType = new VectorDataViewType(NumberDataViewType.Single, numbers);
+        return schema;
+    }
+
+    private static BirdRow[] BirdRows(Table table, string target, string[] categorical, string[] numeric)
+    {
+        var rows = new BirdRow[table.RowCount];
+        for (int i = 0; i < rows.Length; i++)
+        {
+            rows[i] = new BirdRow
+            {
+                Target = table[target].FormatValue(i) ?? string.Empty,
+                Categories = [.. categorical.Select(c => table[c].FormatValue(i) ?? string.Empty)],
+                Numbers = [.. numeric.Select(c => (float)((NumericColumn)table[c])[i])],
+            };
+        }
+
+        return rows;
+    }
+
+    private sealed class Row
+    {
+        public float[] Features { get; set; } = [];
+
+        public bool Label { get; set; }
+    }
+
+    private sealed class Prediction
+    {
+        public bool PredictedLabel { get; set; }
+    }
+
+    private sealed class BirdRow
+    {
+        public string Target { get; set; } = string.Empty;
+
+        public string[] Categories { get; set; } = [];
+
+        public float[] Numbers { get; set; } = [];
+    }
+}

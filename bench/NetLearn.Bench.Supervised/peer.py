@@ -1,0 +1,100 @@
+"""One benchmark case with scikit-learn or XGBoost; prints one JSON line (the same fields as the .NET runners).
+
+    OMP_NUM_THREADS=T OPENBLAS_NUM_THREADS=T /usr/bin/python3 peer.py LIBRARY TASK DATA_DIR THREADS
+
+The thread variables must be set before NumPy starts, which is why the .NET harness sets them in the environment.
+"""
+import json
+import resource
+import sys
+import time
+
+import numpy as np
+import pandas as pd
+
+library, task, data_dir, threads = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+
+BIRD_TARGET = "Effect Amount of damage"
+
+
+def load(name):
+    train = pd.read_csv(f"{data_dir}/{name}_train.csv", keep_default_na=False, na_values=[""])
+    test = pd.read_csv(f"{data_dir}/{name}_test.csv", keep_default_na=False, na_values=[""])
+    return train, test
+
+
+def numeric(name):
+    train, test = load(name)
+    y, yt = train.pop("target").to_numpy(), test.pop("target").to_numpy()
+    return train.to_numpy(), y, test.to_numpy(), yt
+
+
+def birdstrikes():
+    train, test = load("birdstrikes")
+    y, yt = train.pop(BIRD_TARGET).astype(str).to_numpy(), test.pop(BIRD_TARGET).astype(str).to_numpy()
+    cats = [c for c in train.columns if train[c].dtype == object]
+    for c in cats:
+        levels = sorted(train[c].dropna().unique())
+        dtype = pd.CategoricalDtype(levels)
+        train[c] = train[c].astype(dtype)
+        test[c] = test[c].astype(dtype)
+    return train, y, test, yt, cats
+
+
+def main():
+    classification = task != "linear_regression"
+    if task == "birdstrikes_hgb":
+        X, y, Xt, yt, cats = birdstrikes()
+        if library == "sklearn":
+            from sklearn.ensemble import HistGradientBoostingClassifier
+            mask = [c in cats for c in X.columns]
+            X = X.apply(lambda s: s.cat.codes.replace(-1, np.nan) if s.name in cats else s).to_numpy(dtype=float)
+            Xt = Xt.apply(lambda s: s.cat.codes.replace(-1, np.nan) if s.name in cats else s).to_numpy(dtype=float)
+            model = HistGradientBoostingClassifier(max_iter=100, early_stopping=False, categorical_features=mask, random_state=0)
+        else:
+            from xgboost import XGBClassifier
+            from sklearn.preprocessing import LabelEncoder
+            enc = LabelEncoder().fit(y)
+            y = enc.transform(y)
+            model = XGBClassifier(n_estimators=100, tree_method="hist", enable_categorical=True, max_cat_to_onehot=1, nthread=threads, random_state=0)
+            start, cpu = time.perf_counter(), time.process_time()
+            model.fit(X, y)
+            fit, fit_cpu = time.perf_counter() - start, time.process_time() - cpu
+            start = time.perf_counter()
+            pred = enc.inverse_transform(model.predict(Xt))
+            predict = time.perf_counter() - start
+            return fit, fit_cpu, predict, float(np.mean(pred == yt))
+    else:
+        X, y, Xt, yt = numeric("regression" if task == "linear_regression" else "classification")
+        if library == "sklearn":
+            from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier
+            from sklearn.linear_model import LinearRegression, LogisticRegression
+            model = {
+                "random_forest": lambda: RandomForestClassifier(n_estimators=100, n_jobs=threads, random_state=0),
+                "hist_gradient_boosting": lambda: HistGradientBoostingClassifier(max_iter=100, early_stopping=False, random_state=0),
+                "logistic_regression": lambda: LogisticRegression(),
+                "linear_regression": lambda: LinearRegression(),
+            }[task]()
+        else:
+            from xgboost import XGBClassifier
+            model = {
+                "random_forest": lambda: __import__("xgboost").XGBRFClassifier(n_estimators=100, tree_method="hist", nthread=threads, random_state=0),
+                "hist_gradient_boosting": lambda: XGBClassifier(n_estimators=100, tree_method="hist", nthread=threads, random_state=0),
+            }[task]()
+    start, cpu = time.perf_counter(), time.process_time()
+    model.fit(X, y)
+    fit, fit_cpu = time.perf_counter() - start, time.process_time() - cpu
+    start = time.perf_counter()
+    pred = model.predict(Xt)
+    predict = time.perf_counter() - start
+    if classification:
+        score = float(np.mean(pred == yt))
+    else:
+        score = float(1 - np.sum((yt - pred) ** 2) / np.sum((yt - yt.mean()) ** 2))
+    return fit, fit_cpu, predict, score
+
+
+fit, fit_cpu, predict, score = main()
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+print(json.dumps({"Library": "scikit-learn" if library == "sklearn" else "XGBoost", "Task": task, "Threads": threads,
+                  "FitSeconds": fit, "FitCpuSeconds": fit_cpu, "PredictSeconds": predict, "PeakMegabytes": peak, "Score": score}))

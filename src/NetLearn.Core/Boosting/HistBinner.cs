@@ -1,0 +1,245 @@
+using System.Globalization;
+using NetLearn.Data;
+using NetLearn.Trees;
+
+namespace NetLearn.Boosting;
+
+/// <summary>
+/// Maps features to small integer bins, as scikit-learn's <c>_BinMapper</c> and LightGBM do: a numeric feature with at
+/// most <c>max_bins</c> distinct values gets one bin per value (thresholds at the midpoints), otherwise bins at
+/// (midpoint-interpolated) quantiles of a subsample of at most 200,000 rows; a categorical feature gets one bin per
+/// category. Missing values (and categories unseen in training) go to bin 255.
+/// </summary>
+internal sealed class HistBinner
+{
+    public const byte MissingBin = 255;
+    private const int SubsampleRows = 200_000;
+
+    private readonly Dictionary<string, int>?[] _categoryIndex;
+
+    public HistBinner(bool[] isCategorical, double[][] thresholds, string[][] categories)
+    {
+        IsCategorical = isCategorical;
+        Thresholds = thresholds;
+        Categories = categories;
+        _categoryIndex = new Dictionary<string, int>?[isCategorical.Length];
+        for (int f = 0; f < isCategorical.Length; f++)
+        {
+            if (isCategorical[f])
+            {
+                var index = new Dictionary<string, int>(StringComparer.Ordinal);
+                for (int b = 0; b < categories[f].Length; b++)
+                {
+                    index[categories[f][b]] = b;
+                }
+
+                _categoryIndex[f] = index;
+            }
+        }
+    }
+
+    public bool[] IsCategorical { get; }
+
+    /// <summary>Upper bin edges of numeric features (empty for categorical ones).</summary>
+    public double[][] Thresholds { get; }
+
+    /// <summary>Category labels of categorical features, in bin order (empty for numeric ones).</summary>
+    public string[][] Categories { get; }
+
+    public int Features => IsCategorical.Length;
+
+    /// <summary>Bins of non-missing values of feature <paramref name="f"/>.</summary>
+    public int BinCount(int f) => IsCategorical[f] ? Categories[f].Length : Thresholds[f].Length + 1;
+
+    public static HistBinner Fit(Table features, bool[] isCategorical, int maxBins, TreeRandom random)
+    {
+        int n = features.RowCount, p = features.ColumnCount;
+        int[]? subsample = null;
+        if (n > SubsampleRows)
+        {
+            // A random subset of rows (partial Fisher-Yates), sorted for sequential reads.
+            var all = new int[n];
+            for (int i = 0; i < n; i++)
+            {
+                all[i] = i;
+            }
+
+            for (int i = 0; i < SubsampleRows; i++)
+            {
+                int j = i + random.NextInt(n - i);
+                (all[i], all[j]) = (all[j], all[i]);
+            }
+
+            subsample = all[..SubsampleRows];
+            Array.Sort(subsample);
+        }
+
+        var thresholds = new double[p][];
+        var categories = new string[p][];
+        for (int f = 0; f < p; f++)
+        {
+            var column = features[f];
+            if (isCategorical[f])
+            {
+                var seen = new SortedSet<string>(StringComparer.Ordinal);
+                for (int i = 0; i < n; i++)
+                {
+                    if (column.FormatValue(i) is { } v)
+                    {
+                        seen.Add(v);
+                    }
+                }
+
+                if (seen.Count > maxBins)
+                {
+                    throw new DataValidationException(
+                        string.Create(CultureInfo.InvariantCulture, $"The categorical feature has {seen.Count} categories, more than max_bins ({maxBins}). Group rare categories, raise max_bins (at most 255), or encode it as numbers"),
+                        column: column.Name);
+                }
+
+                categories[f] = [.. seen];
+                thresholds[f] = [];
+                continue;
+            }
+
+            categories[f] = [];
+            double[] values = column.ToDoubleArray();
+            var sample = subsample is null ? values : [.. subsample.Select(i => values[i])];
+            var present = sample.Where(v => !double.IsNaN(v)).ToArray();
+            Array.Sort(present);
+            thresholds[f] = NumericThresholds(present, maxBins);
+        }
+
+        return new HistBinner(isCategorical, thresholds, categories);
+    }
+
+    private static double[] NumericThresholds(double[] sorted, int maxBins)
+    {
+        if (sorted.Length == 0)
+        {
+            return [];
+        }
+
+        var distinct = new List<double>();
+        foreach (double v in sorted)
+        {
+            if (distinct.Count == 0 || v != distinct[^1])
+            {
+                distinct.Add(v);
+            }
+        }
+
+        var result = new List<double>();
+        if (distinct.Count <= maxBins)
+        {
+            for (int i = 0; i + 1 < distinct.Count; i++)
+            {
+                result.Add((distinct[i] + distinct[i + 1]) * 0.5);
+            }
+        }
+        else
+        {
+            // Percentiles 100·k/maxBins, k = 1 … maxBins − 1, with numpy's "midpoint" interpolation.
+            for (int k = 1; k < maxBins; k++)
+            {
+                double position = k / (double)maxBins * (sorted.Length - 1);
+                int lo = (int)Math.Floor(position), hi = (int)Math.Ceiling(position);
+                double t = (sorted[lo] + sorted[hi]) * 0.5;
+                if (result.Count == 0 || t > result[^1])
+                {
+                    result.Add(t);
+                }
+            }
+        }
+
+        return [.. result];
+    }
+
+    /// <summary>Column-major bins of every row.</summary>
+    public byte[] Transform(Table features, int threads)
+    {
+        int n = features.RowCount, p = Features;
+        var bins = new byte[(long)n * p];
+        Parallel.For(0, p, new ParallelOptions { MaxDegreeOfParallelism = threads }, f =>
+        {
+            var target = bins.AsSpan(f * n, n);
+            var column = features[f];
+            if (IsCategorical[f])
+            {
+                var index = _categoryIndex[f]!;
+                for (int i = 0; i < n; i++)
+                {
+                    target[i] = column.FormatValue(i) is { } v && index.TryGetValue(v, out int b) ? (byte)b : MissingBin;
+                }
+            }
+            else
+            {
+                double[] values = column.ToDoubleArray();
+                double[] edges = Thresholds[f];
+                for (int i = 0; i < n; i++)
+                {
+                    double v = values[i];
+                    target[i] = double.IsNaN(v) ? MissingBin : (byte)LowerBound(edges, v);
+                }
+            }
+        });
+        return bins;
+    }
+
+    /// <summary>
+    /// Row-major prediction input: numeric features as raw values (NaN = missing), categorical ones as their bin
+    /// index (NaN = missing or unseen).
+    /// </summary>
+    public double[] PredictionRows(Table features)
+    {
+        int n = features.RowCount, p = Features;
+        var rows = new double[(long)n * p];
+        for (int f = 0; f < p; f++)
+        {
+            var column = features[f];
+            if (IsCategorical[f])
+            {
+                var index = _categoryIndex[f]!;
+                for (int i = 0; i < n; i++)
+                {
+                    rows[(i * p) + f] = column.FormatValue(i) is { } v && index.TryGetValue(v, out int b) ? b : double.NaN;
+                }
+            }
+            else
+            {
+                if (column.Kind is not (ColumnKind.Numeric or ColumnKind.Boolean))
+                {
+                    throw new DataValidationException($"The feature was numeric in training but is {column.Kind.ToString().ToLowerInvariant()} now", column: column.Name);
+                }
+
+                double[] values = column.ToDoubleArray();
+                for (int i = 0; i < n; i++)
+                {
+                    rows[(i * p) + f] = values[i];
+                }
+            }
+        }
+
+        return rows;
+    }
+
+    // Index of the first edge >= v (numpy's searchsorted(side="left")): v falls in bin i iff edges[i-1] < v <= edges[i].
+    private static int LowerBound(double[] edges, double v)
+    {
+        int lo = 0, hi = edges.Length;
+        while (lo < hi)
+        {
+            int mid = (lo + hi) >>> 1;
+            if (edges[mid] < v)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid;
+            }
+        }
+
+        return lo;
+    }
+}

@@ -1,0 +1,481 @@
+namespace NetLearn.Boosting;
+
+/// <summary>
+/// Grows one gradient-boosting tree on binned features, best-first (leaf-wise), as LightGBM (Ke et al., <i>LightGBM: A
+/// Highly Efficient Gradient Boosting Decision Tree</i>, NeurIPS 2017) and scikit-learn's <c>TreeGrower</c> do: each node
+/// has a histogram of gradient and hessian sums per bin; the smaller child's histogram is built from its rows and the
+/// larger one's is the parent's minus it. A split's gain is G_L²/(H_L+λ) + G_R²/(H_R+λ) − G²/(H+λ) (Chen and Guestrin,
+/// <i>XGBoost</i>, 2016); missing values are tried on both sides; categorical features are split by sorting their
+/// categories by G/(H + smoothing) and scanning the order (Fisher 1958, as LightGBM and scikit-learn do).
+/// Leaves get −G/(H+λ) times the learning rate.
+/// </summary>
+internal sealed class HistGrower
+{
+    private const int Bins = 256;
+    private const double MinHessianToSplit = 1e-3;
+    private const int MinCategorySupport = 10;
+    private const double CategorySmoothing = 10.0;
+    private const int MaxCategoryThreshold = 32;
+
+    private readonly byte[] _bins;
+    private readonly int _n;
+    private readonly int _p;
+    private readonly int[] _binCount;
+    private readonly bool[] _categorical;
+    private readonly GrowerSettings _s;
+    private readonly Stack<HistBin[]> _pool = new();
+    private readonly int[] _buffer;
+    private readonly double[] _orderedG;
+    private readonly double[] _orderedH;
+    private readonly ParallelOptions _parallel;
+
+    public HistGrower(byte[] bins, int rows, int features, int[] binCount, bool[] categorical, GrowerSettings settings)
+    {
+        _bins = bins;
+        _n = rows;
+        _p = features;
+        _binCount = binCount;
+        _categorical = categorical;
+        _s = settings;
+        _buffer = new int[rows];
+        _orderedG = new double[rows];
+        _orderedH = new double[rows];
+        _parallel = new ParallelOptions { MaxDegreeOfParallelism = settings.Threads };
+    }
+
+    /// <summary>
+    /// Grows a tree on the rows in <paramref name="index"/> (reordered in place) with per-row gradients and hessians;
+    /// adds the shrunk leaf values to <paramref name="raw"/> (stride <paramref name="rawStride"/>, offset <paramref name="rawOffset"/>).
+    /// </summary>
+    public HistTree Grow(int[] index, int count, double[] gradients, double[] hessians, double[] raw, int rawStride, int rawOffset)
+    {
+        var nodes = new List<Node>();
+        var root = new Node { Start = 0, End = count, Depth = 0 };
+        double g = 0, h = 0;
+        for (int i = 0; i < count; i++)
+        {
+            g += gradients[index[i]];
+            h += hessians[index[i]];
+        }
+
+        root.SumG = g;
+        root.SumH = h;
+        root.Histogram = Rent();
+        BuildHistogram(root, index, gradients, hessians);
+        nodes.Add(root);
+        FindSplit(root);
+        var frontier = new PriorityQueue<int, (double, int)>();
+        if (root.Split.Gain > 0)
+        {
+            frontier.Enqueue(0, (-root.Split.Gain, 0));
+        }
+
+        int leaves = 1, maxLeaves = _s.MaxLeafNodes ?? int.MaxValue;
+        while (frontier.Count > 0 && leaves < maxLeaves)
+        {
+            int id = frontier.Dequeue();
+            var node = nodes[id];
+            var (left, right) = SplitNode(node, index, gradients, hessians);
+            node.LeftChild = nodes.Count;
+            nodes.Add(left);
+            node.RightChild = nodes.Count;
+            nodes.Add(right);
+            leaves++;
+            foreach (var child in new[] { left, right })
+            {
+                if (child.Histogram is not null)
+                {
+                    FindSplit(child);
+                    if (child.Split.Gain > 0)
+                    {
+                        int childId = ReferenceEquals(child, left) ? node.LeftChild : node.RightChild;
+                        frontier.Enqueue(childId, (-child.Split.Gain, childId));
+                    }
+                }
+            }
+
+            Return(node);
+        }
+
+        foreach (var node in nodes)
+        {
+            Return(node);
+        }
+
+        return Finish(nodes, index, raw, rawStride, rawOffset);
+    }
+
+    private HistTree Finish(List<Node> nodes, int[] index, double[] raw, int rawStride, int rawOffset)
+    {
+        int m = nodes.Count;
+        var left = new int[m];
+        var right = new int[m];
+        var feature = new int[m];
+        var threshold = new double[m];
+        var binThreshold = new int[m];
+        var missingLeft = new bool[m];
+        var categorical = new bool[m];
+        var bits = new ulong[m * 4];
+        var value = new double[m];
+        for (int i = 0; i < m; i++)
+        {
+            var node = nodes[i];
+            if (node.LeftChild < 0)
+            {
+                left[i] = right[i] = -1;
+                feature[i] = -1;
+                double v = -_s.LearningRate * node.SumG / (node.SumH + _s.L2);
+                value[i] = v;
+                for (int k = node.Start; k < node.End; k++)
+                {
+                    raw[(index[k] * rawStride) + rawOffset] += v;
+                }
+
+                continue;
+            }
+
+            var split = node.Split;
+            left[i] = node.LeftChild;
+            right[i] = node.RightChild;
+            feature[i] = split.Feature;
+            binThreshold[i] = split.Bin;
+            threshold[i] = split.Categorical ? double.NaN : _s.BinEdge(split.Feature, split.Bin);
+            missingLeft[i] = split.MissingLeft;
+            categorical[i] = split.Categorical;
+            if (split.Categorical)
+            {
+                split.LeftCategories!.CopyTo(bits, i * 4);
+            }
+        }
+
+        return new HistTree(left, right, feature, threshold, binThreshold, missingLeft, categorical, bits, value);
+    }
+
+    private HistBin[] Rent() => _pool.Count > 0 ? _pool.Pop() : new HistBin[_p * Bins];
+
+    private void Return(Node node)
+    {
+        if (node.Histogram is { } h)
+        {
+            _pool.Push(h);
+            node.Histogram = null;
+        }
+    }
+
+    private void BuildHistogram(Node node, int[] index, double[] gradients, double[] hessians)
+    {
+        var hist = node.Histogram!;
+        Array.Clear(hist);
+        int start = node.Start, count = node.End - node.Start;
+
+        // Ordered gradients: one gather per node, then every feature reads them sequentially.
+        var g = _orderedG;
+        var h = _orderedH;
+        for (int i = 0; i < count; i++)
+        {
+            int s = index[start + i];
+            g[i] = gradients[s];
+            h[i] = hessians[s];
+        }
+
+        void Feature(int f)
+        {
+            var bins = _bins.AsSpan(f * _n, _n);
+            var target = hist.AsSpan(f * Bins, Bins);
+            for (int i = 0; i < count; i++)
+            {
+                ref var bin = ref target[bins[index[start + i]]];
+                bin.G += g[i];
+                bin.H += h[i];
+                bin.Count++;
+            }
+        }
+
+        if (_s.Threads > 1 && count >= 4096)
+        {
+            Parallel.For(0, _p, _parallel, Feature);
+        }
+        else
+        {
+            for (int f = 0; f < _p; f++)
+            {
+                Feature(f);
+            }
+        }
+    }
+
+    private (Node Left, Node Right) SplitNode(Node node, int[] index, double[] gradients, double[] hessians)
+    {
+        var split = node.Split;
+        var column = _bins.AsSpan(split.Feature * _n, _n);
+
+        // Stable partition: left rows keep their order at the front, right rows follow in order.
+        int write = node.Start, spill = 0;
+        for (int i = node.Start; i < node.End; i++)
+        {
+            int s = index[i];
+            if (GoesLeft(split, column[s]))
+            {
+                index[write++] = s;
+            }
+            else
+            {
+                _buffer[spill++] = s;
+            }
+        }
+
+        Array.Copy(_buffer, 0, index, write, spill);
+        var left = new Node { Start = node.Start, End = write, Depth = node.Depth + 1, SumG = split.LeftG, SumH = split.LeftH };
+        var right = new Node { Start = write, End = node.End, Depth = node.Depth + 1, SumG = node.SumG - split.LeftG, SumH = node.SumH - split.LeftH };
+        bool leftSplittable = Splittable(left), rightSplittable = Splittable(right);
+        if (leftSplittable || rightSplittable)
+        {
+            // Build the smaller child's histogram; the larger one is the parent's minus it (reusing the parent's array).
+            var (small, large) = left.Count <= right.Count ? (left, right) : (right, left);
+            small.Histogram = Rent();
+            BuildHistogram(small, index, gradients, hessians);
+            var parent = node.Histogram!;
+            node.Histogram = null;
+            var smallHist = small.Histogram;
+            for (int b = 0; b < parent.Length; b++)
+            {
+                parent[b].G -= smallHist[b].G;
+                parent[b].H -= smallHist[b].H;
+                parent[b].Count -= smallHist[b].Count;
+            }
+
+            large.Histogram = parent;
+            if (!Splittable(small))
+            {
+                Return(small);
+            }
+
+            if (!Splittable(large))
+            {
+                Return(large);
+            }
+        }
+
+        return (left, right);
+    }
+
+    private bool Splittable(Node node) =>
+        node.Count >= 2 * _s.MinSamplesLeaf && node.Depth < (_s.MaxDepth ?? int.MaxValue) && node.SumH >= 2 * MinHessianToSplit;
+
+    private static bool GoesLeft(in SplitInfo split, int bin) =>
+        bin == HistBinner.MissingBin
+            ? split.MissingLeft
+            : split.Categorical
+                ? (split.LeftCategories![bin >> 6] & (1UL << (bin & 63))) != 0
+                : bin <= split.Bin;
+
+    private void FindSplit(Node node)
+    {
+        node.Split = new SplitInfo { Gain = 0, Feature = -1 };
+        if (!Splittable(node))
+        {
+            return;
+        }
+
+        var best = new SplitInfo[_p];
+        void Feature(int f) => best[f] = _categorical[f] ? BestCategorical(node, f) : BestNumeric(node, f);
+        if (_s.Threads > 1 && _p >= 8)
+        {
+            Parallel.For(0, _p, _parallel, Feature);
+        }
+        else
+        {
+            for (int f = 0; f < _p; f++)
+            {
+                Feature(f);
+            }
+        }
+
+        // Deterministic choice: the largest gain, the lowest feature on ties.
+        var chosen = node.Split;
+        foreach (var candidate in best)
+        {
+            if (candidate.Gain > chosen.Gain)
+            {
+                chosen = candidate;
+            }
+        }
+
+        node.Split = chosen;
+    }
+
+    private double Score(double g, double h) => g * g / (h + _s.L2);
+
+    private bool ChildrenOk(int leftCount, double leftH, int rightCount, double rightH) =>
+        leftCount >= _s.MinSamplesLeaf && rightCount >= _s.MinSamplesLeaf && leftH >= MinHessianToSplit && rightH >= MinHessianToSplit;
+
+    private SplitInfo BestNumeric(Node node, int f)
+    {
+        var hist = node.Histogram.AsSpan(f * Bins, Bins);
+        int nb = _binCount[f];
+        var missing = hist[HistBinner.MissingBin];
+        bool hasMissing = missing.Count > 0;
+        double parent = Score(node.SumG, node.SumH);
+        var best = new SplitInfo { Gain = 0, Feature = -1 };
+
+        // Missing values go right: left = bins 0..b (b = nb-1 separates present from missing).
+        double gl = 0, hl = 0;
+        int cl = 0;
+        int end = nb - 1 + (hasMissing ? 1 : 0);
+        for (int b = 0; b < end; b++)
+        {
+            gl += hist[b].G;
+            hl += hist[b].H;
+            cl += hist[b].Count;
+            int cr = node.Count - cl;
+            double hr = node.SumH - hl;
+            if (!ChildrenOk(cl, hl, cr, hr))
+            {
+                continue;
+            }
+
+            double gain = Score(gl, hl) + Score(node.SumG - gl, hr) - parent;
+            if (gain > best.Gain)
+            {
+                best = new SplitInfo { Gain = gain, Feature = f, Bin = b, MissingLeft = false, LeftG = gl, LeftH = hl, LeftCount = cl };
+            }
+        }
+
+        if (hasMissing)
+        {
+            // Missing values go left: right = bins b+1..nb-1.
+            double gr = 0, hr = 0;
+            int cr = 0;
+            for (int b = nb - 2; b >= 0; b--)
+            {
+                gr += hist[b + 1].G;
+                hr += hist[b + 1].H;
+                cr += hist[b + 1].Count;
+                int leftCount = node.Count - cr;
+                double leftH = node.SumH - hr;
+                if (!ChildrenOk(leftCount, leftH, cr, hr))
+                {
+                    continue;
+                }
+
+                double gain = Score(node.SumG - gr, leftH) + Score(gr, hr) - parent;
+                if (gain > best.Gain)
+                {
+                    best = new SplitInfo { Gain = gain, Feature = f, Bin = b, MissingLeft = true, LeftG = node.SumG - gr, LeftH = leftH, LeftCount = leftCount };
+                }
+            }
+        }
+
+        return best;
+    }
+
+    private SplitInfo BestCategorical(Node node, int f)
+    {
+        var hist = node.Histogram.AsSpan(f * Bins, Bins);
+        int nb = _binCount[f];
+        var order = new List<(double Key, int Bin)>();
+        for (int b = 0; b < nb; b++)
+        {
+            if (hist[b].Count >= MinCategorySupport)
+            {
+                order.Add((hist[b].G / (hist[b].H + CategorySmoothing), b));
+            }
+        }
+
+        // Missing values are a category of their own.
+        if (hist[HistBinner.MissingBin].Count >= MinCategorySupport)
+        {
+            var m = hist[HistBinner.MissingBin];
+            order.Add((m.G / (m.H + CategorySmoothing), HistBinner.MissingBin));
+        }
+
+        var best = new SplitInfo { Gain = 0, Feature = -1 };
+        if (order.Count < 2)
+        {
+            return best;
+        }
+
+        order.Sort((a, b) => a.Key != b.Key ? a.Key.CompareTo(b.Key) : a.Bin.CompareTo(b.Bin));
+        double parent = Score(node.SumG, node.SumH);
+        int limit = Math.Min(MaxCategoryThreshold, (order.Count + 1) / 2);
+        for (int direction = 0; direction < 2; direction++)
+        {
+            double gl = 0, hl = 0;
+            int cl = 0;
+            for (int k = 0; k < limit; k++)
+            {
+                int b = order[direction == 0 ? k : order.Count - 1 - k].Bin;
+                gl += hist[b].G;
+                hl += hist[b].H;
+                cl += hist[b].Count;
+                int cr = node.Count - cl;
+                double hr = node.SumH - hl;
+                if (!ChildrenOk(cl, hl, cr, hr))
+                {
+                    continue;
+                }
+
+                double gain = Score(gl, hl) + Score(node.SumG - gl, hr) - parent;
+                if (gain > best.Gain)
+                {
+                    var bits = new ulong[4];
+                    bool missingLeft = false;
+                    for (int j = 0; j <= k; j++)
+                    {
+                        int c = order[direction == 0 ? j : order.Count - 1 - j].Bin;
+                        if (c == HistBinner.MissingBin)
+                        {
+                            missingLeft = true;
+                        }
+                        else
+                        {
+                            bits[c >> 6] |= 1UL << (c & 63);
+                        }
+                    }
+
+                    best = new SplitInfo { Gain = gain, Feature = f, Categorical = true, MissingLeft = missingLeft, LeftCategories = bits, LeftG = gl, LeftH = hl, LeftCount = cl };
+                }
+            }
+        }
+
+        return best;
+    }
+
+    internal struct HistBin
+    {
+        public double G;
+        public double H;
+        public int Count;
+    }
+
+    private struct SplitInfo
+    {
+        public double Gain;
+        public int Feature;
+        public int Bin;
+        public bool MissingLeft;
+        public bool Categorical;
+        public ulong[]? LeftCategories;
+        public double LeftG;
+        public double LeftH;
+        public int LeftCount;
+    }
+
+    private sealed class Node
+    {
+        public int Start;
+        public int End;
+        public int Depth;
+        public double SumG;
+        public double SumH;
+        public HistBin[]? Histogram;
+        public SplitInfo Split;
+        public int LeftChild = -1;
+        public int RightChild = -1;
+
+        public int Count => End - Start;
+    }
+}
+
+/// <summary>Settings of one boosting tree.</summary>
+internal sealed record GrowerSettings(double LearningRate, int? MaxLeafNodes, int? MaxDepth, int MinSamplesLeaf, double L2, int Threads, Func<int, int, double> BinEdge);

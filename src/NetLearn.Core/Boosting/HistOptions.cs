@@ -1,0 +1,136 @@
+using NetLearn.Estimators;
+
+namespace NetLearn.Boosting;
+
+/// <summary>Loss of <see cref="HistGradientBoostingRegressor"/>.</summary>
+public enum HistRegressionLoss
+{
+    /// <summary>Half squared error; leaves predict mean residuals.</summary>
+    SquaredError,
+
+    /// <summary>Half Poisson deviance with a log link, for non-negative counts.</summary>
+    Poisson,
+}
+
+/// <summary>Hyperparameters every histogram gradient-boosting model shares (scikit-learn's names and defaults).</summary>
+public abstract record HistGradientBoostingOptionsBase : EstimatorOptions
+{
+    /// <summary>Shrinkage of each tree's contribution (<c>learning_rate</c>).</summary>
+    public double LearningRate { get; init; } = 0.1;
+
+    /// <summary>Boosting iterations (<c>max_iter</c>); a multiclass model grows one tree per class per iteration.</summary>
+    public int MaxIter { get; init; } = 100;
+
+    /// <summary>Leaves per tree (<c>max_leaf_nodes</c>); trees grow best-first.</summary>
+    public int? MaxLeafNodes { get; init; } = 31;
+
+    /// <summary>Depth limit of each tree (<c>max_depth</c>); <c>null</c> for none.</summary>
+    public int? MaxDepth { get; init; }
+
+    /// <summary>Each leaf keeps at least this many rows (<c>min_samples_leaf</c>).</summary>
+    public int MinSamplesLeaf { get; init; } = 20;
+
+    /// <summary>L2 penalty on leaf values (<c>l2_regularization</c>).</summary>
+    public double L2Regularization { get; init; }
+
+    /// <summary>Bins per numeric feature, at most 255 (<c>max_bins</c>); one more bin holds missing values.</summary>
+    public int MaxBins { get; init; } = 255;
+
+    /// <summary>
+    /// Features treated as categories (<c>categorical_features</c>), by name; <c>null</c> treats every categorical or
+    /// boolean column of the table as categorical and numeric columns as numeric.
+    /// </summary>
+    public IReadOnlyList<string>? CategoricalFeatures { get; init; }
+
+    /// <summary>
+    /// Stop when the validation loss has not improved by <c>tol</c> for <c>n_iter_no_change</c> iterations
+    /// (<c>early_stopping</c>): <c>null</c> ("auto") enables it above 10,000 rows.
+    /// </summary>
+    public bool? EarlyStopping { get; init; }
+
+    /// <summary>Fraction of the rows held out for early stopping (<c>validation_fraction</c>).</summary>
+    public double ValidationFraction { get; init; } = 0.1;
+
+    /// <summary>Patience of early stopping (<c>n_iter_no_change</c>).</summary>
+    public int NIterNoChange { get; init; } = 10;
+
+    /// <summary>Minimal improvement of the validation loss that counts (<c>tol</c>).</summary>
+    public double Tol { get; init; } = 1e-7;
+
+    /// <summary>Threads used for histograms and prediction (<c>n_jobs</c>): <c>null</c>/-1 every core. The model is the same for any value.</summary>
+    public int? NJobs { get; init; }
+
+    /// <summary>Seed of the binning subsample and the validation split (<c>random_state</c>).</summary>
+    public int? RandomState { get; init; }
+
+    internal int Threads => NJobs is null or -1 ? Environment.ProcessorCount : NJobs.Value;
+
+    /// <inheritdoc />
+    public override void Validate()
+    {
+        if (!(LearningRate > 0) || !double.IsFinite(LearningRate))
+        {
+            throw new HyperparameterException("learning_rate", "must be a positive number (for example 0.1)");
+        }
+
+        if (MaxIter < 1)
+        {
+            throw new HyperparameterException("max_iter", "must be at least 1");
+        }
+
+        if (MaxLeafNodes is < 2)
+        {
+            throw new HyperparameterException("max_leaf_nodes", "must be at least 2, or null for no limit");
+        }
+
+        if (MaxDepth is < 1)
+        {
+            throw new HyperparameterException("max_depth", "must be at least 1, or null for no limit");
+        }
+
+        if (MinSamplesLeaf < 1)
+        {
+            throw new HyperparameterException("min_samples_leaf", "must be at least 1");
+        }
+
+        if (!(L2Regularization >= 0) || !double.IsFinite(L2Regularization))
+        {
+            throw new HyperparameterException("l2_regularization", "must be a non-negative number");
+        }
+
+        if (MaxBins is < 2 or > 255)
+        {
+            throw new HyperparameterException("max_bins", "must be between 2 and 255");
+        }
+
+        if (!(ValidationFraction > 0 && ValidationFraction < 1))
+        {
+            throw new HyperparameterException("validation_fraction", "must be in (0, 1)");
+        }
+
+        if (NIterNoChange < 1)
+        {
+            throw new HyperparameterException("n_iter_no_change", "must be at least 1");
+        }
+
+        if (!(Tol >= 0) || !double.IsFinite(Tol))
+        {
+            throw new HyperparameterException("tol", "must be a non-negative number");
+        }
+
+        if (NJobs is 0 or < -1)
+        {
+            throw new HyperparameterException("n_jobs", "must be a positive thread count, or -1/null for every core");
+        }
+    }
+}
+
+/// <summary>Hyperparameters of <see cref="HistGradientBoostingClassifier"/> (loss: log loss, binary or multinomial).</summary>
+public sealed record HistGradientBoostingClassifierOptions : HistGradientBoostingOptionsBase;
+
+/// <summary>Hyperparameters of <see cref="HistGradientBoostingRegressor"/>.</summary>
+public sealed record HistGradientBoostingRegressorOptions : HistGradientBoostingOptionsBase
+{
+    /// <summary>The loss (<c>loss</c>): squared_error or poisson.</summary>
+    public HistRegressionLoss Loss { get; init; } = HistRegressionLoss.SquaredError;
+}

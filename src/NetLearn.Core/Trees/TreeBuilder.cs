@@ -1,0 +1,1156 @@
+using System.Runtime.CompilerServices;
+
+namespace NetLearn.Trees;
+
+/// <summary>Resolved stopping rules and split settings of one tree build.</summary>
+internal sealed record TreeSettings
+{
+    public required SplitCriterion Criterion { get; init; }
+
+    public SplitStrategy Splitter { get; init; } = SplitStrategy.Best;
+
+    public int MaxDepth { get; init; } = int.MaxValue;
+
+    public int MinSamplesSplit { get; init; } = 2;
+
+    public int MinSamplesLeaf { get; init; } = 1;
+
+    public double MinWeightFractionLeaf { get; init; }
+
+    public int MaxFeatures { get; init; }
+
+    public int? MaxLeafNodes { get; init; }
+
+    public double MinImpurityDecrease { get; init; }
+
+    public static TreeSettings From(TreeOptionsBase options, SplitCriterion criterion, SplitStrategy splitter, int features, MaxFeatures? defaultMaxFeatures = null) => new()
+    {
+        Criterion = criterion,
+        Splitter = splitter,
+        MaxDepth = options.MaxDepth ?? int.MaxValue,
+        MinSamplesSplit = options.MinSamplesSplit,
+        MinSamplesLeaf = options.MinSamplesLeaf,
+        MinWeightFractionLeaf = options.MinWeightFractionLeaf,
+        MaxFeatures = (options.MaxFeatures ?? defaultMaxFeatures ?? Trees.MaxFeatures.All).Resolve(features),
+        MaxLeafNodes = options.MaxLeafNodes,
+        MinImpurityDecrease = options.MinImpurityDecrease,
+    };
+}
+
+/// <summary>
+/// Grows CART trees (Breiman, Friedman, Olshen and Stone, <i>Classification and Regression Trees</i>, 1984) the way
+/// scikit-learn 1.2 does: depth-first, or best-first when <c>max_leaf_nodes</c> is set; at each node the candidate
+/// features are drawn without replacement until <c>max_features</c> non-constant ones were examined; the best
+/// splitter sorts the node's values of a feature and scans every boundary between distinct values (the proxy
+/// impurity improvement picks the winner, the exact improvement decides whether to split); the random splitter
+/// (Geurts, Ernst and Wehenkel, <i>Extremely randomized trees</i>, 2006) draws one threshold per feature.
+/// Rows of zero weight are left out, as scikit-learn does, so bootstrap counts can be passed as weights.
+/// One builder owns its buffers and is reused for many trees (one per thread in a forest).
+/// </summary>
+internal sealed class TreeBuilder
+{
+    private const double FeatureThreshold = 1e-7;
+    private const int RadixThreshold = 384;
+    private const double Epsilon = 2.220446049250313e-16; // np.finfo('double').eps
+    private const double PoissonEpsilon = 10 * 2.220446049250313e-16;
+
+    private readonly float[] _x;
+    private readonly int _n;
+    private readonly int _p;
+    private readonly int[]? _yClass;
+    private readonly double[]? _yValue;
+    private readonly int _k;
+    private readonly TreeSettings _s;
+    private readonly bool _classification;
+
+    private readonly int[] _samples;
+    private readonly ulong[] _keys;
+    private readonly int[] _locClass;
+    private readonly double[] _locY;
+    private readonly double[] _locW;
+    private readonly float[] _vals;
+    private readonly double[] _left;
+    private readonly double[] _right;
+    private readonly double[] _total;
+    private readonly int[] _features;
+    private readonly double[] _prefixDev;
+    private readonly double[] _suffixDev;
+    private readonly int[] _rank;
+    private readonly double[] _sortedY;
+    private readonly FenwickPair _fenwick;
+    private readonly ulong[] _radixBuffer;
+    private readonly int[] _radixCounts = new int[3 * 2048];
+
+    private double[] _w = [];
+    private TreeRandom _rng = new(0);
+    private double _rootWeight;
+    private double _minWeightLeaf;
+    private NodeList _nodes = new(1);
+
+    public TreeBuilder(float[] columnMajorX, int rows, int columns, int[]? yClass, int classes, double[]? yValue, TreeSettings settings)
+    {
+        _x = columnMajorX;
+        _n = rows;
+        _p = columns;
+        _yClass = yClass;
+        _yValue = yValue;
+        _k = yClass is null ? 1 : classes;
+        _s = settings;
+        _classification = yClass is not null;
+        _samples = new int[rows];
+        _keys = new ulong[rows];
+        _locClass = new int[rows];
+        _locY = new double[rows];
+        _locW = new double[rows];
+        _vals = new float[rows];
+        _left = new double[_k];
+        _right = new double[_k];
+        _total = new double[_k];
+        _features = new int[columns];
+        bool mae = settings.Criterion == SplitCriterion.AbsoluteError;
+        _prefixDev = mae ? new double[rows] : [];
+        _suffixDev = mae ? new double[rows] : [];
+        _rank = mae ? new int[rows] : [];
+        _sortedY = mae ? new double[rows] : [];
+        _fenwick = new FenwickPair(mae ? rows : 0);
+        _radixBuffer = new ulong[rows];
+    }
+
+    /// <summary>Grows one tree; <paramref name="weights"/> has one non-negative weight per row (zero leaves the row out).</summary>
+    public TreeStructure Build(double[] weights, ulong seed, CancellationToken cancellation = default)
+    {
+        _w = weights;
+        _rng = new TreeRandom(seed);
+        int m = 0;
+        double total = 0;
+        for (int i = 0; i < _n; i++)
+        {
+            if (weights[i] != 0)
+            {
+                _samples[m++] = i;
+                total += weights[i];
+            }
+        }
+
+        _rootWeight = total;
+        _minWeightLeaf = _s.MinWeightFractionLeaf * total;
+        for (int f = 0; f < _p; f++)
+        {
+            _features[f] = f;
+        }
+
+        _nodes = new NodeList(_k);
+        if (_s.MaxLeafNodes is { } maxLeaves)
+        {
+            BuildBestFirst(m, maxLeaves, cancellation);
+        }
+        else
+        {
+            BuildDepthFirst(m, cancellation);
+        }
+
+        return _nodes.ToStructure();
+    }
+
+    private int MinSamplesSplit => Math.Max(_s.MinSamplesSplit, 2 * _s.MinSamplesLeaf);
+
+    private bool StopsHere(int count, double weighted, int depth, double impurity) =>
+        depth >= _s.MaxDepth || count < MinSamplesSplit || count < 2 * _s.MinSamplesLeaf
+        || weighted < 2 * _minWeightLeaf || impurity <= Epsilon;
+
+    private void BuildDepthFirst(int m, CancellationToken cancellation)
+    {
+        var stack = new Stack<(int Start, int End, int Depth, int Parent, bool IsLeft, double Impurity)>();
+        stack.Push((0, m, 0, -1, false, double.NaN));
+        Span<double> value = _k <= 64 ? stackalloc double[_k] : new double[_k];
+        int built = 0;
+        while (stack.Count > 0)
+        {
+            if ((++built & 1023) == 0)
+            {
+                cancellation.ThrowIfCancellationRequested();
+            }
+
+            var (start, end, depth, parent, isLeft, impurity) = stack.Pop();
+            double nodeImpurity = NodeStats(start, end, value, out double weighted);
+            if (double.IsNaN(impurity))
+            {
+                impurity = nodeImpurity;
+            }
+
+            int count = end - start;
+            bool leaf = StopsHere(count, weighted, depth, impurity);
+            Split split = default;
+            if (!leaf)
+            {
+                leaf = !FindSplit(start, end, impurity, weighted, out split) || split.Improvement + Epsilon < _s.MinImpurityDecrease;
+            }
+
+            int id = _nodes.Add(parent, isLeft, leaf ? -1 : split.Feature, leaf ? -2 : split.Threshold, impurity, count, weighted, value);
+            if (!leaf)
+            {
+                stack.Push((split.Position, end, depth + 1, id, false, split.ImpurityRight));
+                stack.Push((start, split.Position, depth + 1, id, true, split.ImpurityLeft));
+            }
+        }
+    }
+
+    private void BuildBestFirst(int m, int maxLeaves, CancellationToken cancellation)
+    {
+        // The frontier holds nodes that were added with their best split; the largest improvement is expanded first.
+        var frontier = new PriorityQueue<Frontier, (double, int)>();
+        Span<double> value = _k <= 64 ? stackalloc double[_k] : new double[_k];
+        var root = AddSplitNode(0, m, double.NaN, -1, false, 0, value);
+        frontier.Enqueue(root, (-root.Improvement, root.Node));
+        int maxSplits = maxLeaves - 1;
+        while (frontier.Count > 0)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            var record = frontier.Dequeue();
+            if (record.IsLeaf || maxSplits <= 0)
+            {
+                _nodes.MakeLeaf(record.Node);
+                continue;
+            }
+
+            maxSplits--;
+            var left = AddSplitNode(record.Start, record.Position, record.ImpurityLeft, record.Node, true, record.Depth + 1, value);
+            var right = AddSplitNode(record.Position, record.End, record.ImpurityRight, record.Node, false, record.Depth + 1, value);
+            frontier.Enqueue(left, (-left.Improvement, left.Node));
+            frontier.Enqueue(right, (-right.Improvement, right.Node));
+        }
+    }
+
+    private Frontier AddSplitNode(int start, int end, double impurity, int parent, bool isLeft, int depth, Span<double> value)
+    {
+        double nodeImpurity = NodeStats(start, end, value, out double weighted);
+        if (double.IsNaN(impurity))
+        {
+            impurity = nodeImpurity;
+        }
+
+        int count = end - start;
+        bool leaf = StopsHere(count, weighted, depth, impurity);
+        Split split = default;
+        if (!leaf)
+        {
+            leaf = !FindSplit(start, end, impurity, weighted, out split) || split.Improvement + Epsilon < _s.MinImpurityDecrease;
+        }
+
+        int id = _nodes.Add(parent, isLeft, leaf ? -1 : split.Feature, leaf ? -2 : split.Threshold, impurity, count, weighted, value);
+        return leaf
+            ? new Frontier(id, start, end, end, depth, true, 0, 0, 0)
+            : new Frontier(id, start, end, split.Position, depth, false, split.Improvement, split.ImpurityLeft, split.ImpurityRight);
+    }
+
+    // ------------------------------------------------------------------ node statistics
+
+    /// <summary>The node's value (class counts, mean or median) and impurity; <paramref name="weighted"/> is its total weight.</summary>
+    private double NodeStats(int start, int end, Span<double> value, out double weighted)
+    {
+        weighted = 0;
+        if (_classification)
+        {
+            value.Clear();
+            for (int i = start; i < end; i++)
+            {
+                int s = _samples[i];
+                double w = _w[s];
+                value[_yClass![s]] += w;
+                weighted += w;
+            }
+
+            return ClassImpurity(value, weighted);
+        }
+
+        switch (_s.Criterion)
+        {
+            case SplitCriterion.AbsoluteError:
+            {
+                int m = end - start;
+                for (int i = 0; i < m; i++)
+                {
+                    int s = _samples[start + i];
+                    _locY[i] = _yValue![s];
+                    _locW[i] = _w[s];
+                    weighted += _w[s];
+                }
+
+                var ys = _locY.AsSpan(0, m);
+                var ws = _locW.AsSpan(0, m);
+                ys.Sort(ws);
+                double median = WeightedMedian(ys, ws, weighted);
+                value[0] = median;
+                double dev = 0;
+                for (int i = 0; i < m; i++)
+                {
+                    dev += ws[i] * Math.Abs(ys[i] - median);
+                }
+
+                return dev / weighted;
+            }
+
+            case SplitCriterion.Poisson:
+            {
+                double sum = 0;
+                for (int i = start; i < end; i++)
+                {
+                    int s = _samples[i];
+                    sum += _w[s] * _yValue![s];
+                    weighted += _w[s];
+                }
+
+                double mean = sum / weighted;
+                value[0] = mean;
+                if (mean <= PoissonEpsilon)
+                {
+                    return double.PositiveInfinity;
+                }
+
+                double loss = 0;
+                for (int i = start; i < end; i++)
+                {
+                    int s = _samples[i];
+                    double y = _yValue![s];
+                    if (y > 0)
+                    {
+                        loss += _w[s] * y * Math.Log(y / mean);
+                    }
+                }
+
+                return loss / weighted;
+            }
+
+            default:
+            {
+                double sum = 0, squares = 0;
+                for (int i = start; i < end; i++)
+                {
+                    int s = _samples[i];
+                    double w = _w[s], y = _yValue![s];
+                    sum += w * y;
+                    squares += w * y * y;
+                    weighted += w;
+                }
+
+                double mean = sum / weighted;
+                value[0] = mean;
+                return (squares / weighted) - (mean * mean);
+            }
+        }
+    }
+
+    private double ClassImpurity(ReadOnlySpan<double> counts, double weighted)
+    {
+        if (_s.Criterion == SplitCriterion.Gini)
+        {
+            double squares = 0;
+            foreach (double c in counts)
+            {
+                squares += c * c;
+            }
+
+            return 1.0 - (squares / (weighted * weighted));
+        }
+
+        double entropy = 0;
+        foreach (double c in counts)
+        {
+            if (c > 0)
+            {
+                double p = c / weighted;
+                entropy -= p * Math.Log2(p);
+            }
+        }
+
+        return entropy;
+    }
+
+    /// <summary>scikit-learn's weighted median: the first sorted value whose cumulative weight reaches half, or the mean of two at an exact half.</summary>
+    internal static double WeightedMedian(ReadOnlySpan<double> sortedY, ReadOnlySpan<double> weights, double total)
+    {
+        double half = total / 2.0, cumulative = 0;
+        for (int k = 0; k < sortedY.Length; k++)
+        {
+            cumulative += weights[k];
+            if (cumulative >= half)
+            {
+                return cumulative == half && k + 1 < sortedY.Length ? (sortedY[k] + sortedY[k + 1]) / 2.0 : sortedY[k];
+            }
+        }
+
+        return sortedY[^1];
+    }
+
+    // ------------------------------------------------------------------ split search
+
+    private bool FindSplit(int start, int end, double impurity, double weighted, out Split best)
+    {
+        int m = end - start;
+        for (int i = 0; i < m; i++)
+        {
+            int s = _samples[start + i];
+            _locW[i] = _w[s];
+            if (_classification)
+            {
+                _locClass[i] = _yClass![s];
+            }
+            else
+            {
+                _locY[i] = _yValue![s];
+            }
+        }
+
+        if (_classification)
+        {
+            _total.AsSpan().Clear();
+            for (int i = 0; i < m; i++)
+            {
+                _total[_locClass[i]] += _locW[i];
+            }
+        }
+        else if (_s.Criterion == SplitCriterion.AbsoluteError)
+        {
+            PrepareRanks(m);
+        }
+
+        double totalSum = 0;
+        if (!_classification)
+        {
+            for (int i = 0; i < m; i++)
+            {
+                totalSum += _locW[i] * _locY[i];
+            }
+        }
+
+        best = default;
+        double bestProxy = double.NegativeInfinity;
+        int bestFeature = -1, bestLeftCount = 0;
+        double bestThreshold = 0;
+        int remaining = _p, visited = 0;
+        while (remaining > 0 && visited < _s.MaxFeatures)
+        {
+            int j = _rng.NextInt(remaining);
+            int f = _features[j];
+            _features[j] = _features[remaining - 1];
+            _features[remaining - 1] = f;
+            remaining--;
+            var column = _x.AsSpan(f * _n, _n);
+            bool found = _s.Splitter == SplitStrategy.Best
+                ? ScanBest(column, start, m, weighted, totalSum, ref bestProxy, out double threshold, out int leftCount, out bool constant)
+                : ScanRandom(column, start, m, weighted, totalSum, ref bestProxy, out threshold, out leftCount, out constant);
+            if (constant)
+            {
+                continue;
+            }
+
+            visited++;
+            if (found)
+            {
+                bestFeature = f;
+                bestThreshold = threshold;
+                bestLeftCount = leftCount;
+            }
+        }
+
+        if (bestFeature < 0)
+        {
+            return false;
+        }
+
+        // Partition the node's rows: x <= threshold first (scikit-learn's in-place partition).
+        var column2 = _x.AsSpan(bestFeature * _n, _n);
+        int p = start, partitionEnd = end;
+        while (p < partitionEnd)
+        {
+            if (column2[_samples[p]] <= bestThreshold)
+            {
+                p++;
+            }
+            else
+            {
+                partitionEnd--;
+                (_samples[p], _samples[partitionEnd]) = (_samples[partitionEnd], _samples[p]);
+            }
+        }
+
+        System.Diagnostics.Debug.Assert(p - start == bestLeftCount, "partition disagrees with the scan");
+        Span<double> scratch = _k <= 64 ? stackalloc double[_k] : new double[_k];
+        double impurityLeft = NodeStats(start, p, scratch, out double weightLeft);
+        double impurityRight = NodeStats(p, end, scratch, out double weightRight);
+        double improvement = weighted / _rootWeight * (impurity - (weightRight / weighted * impurityRight) - (weightLeft / weighted * impurityLeft));
+        best = new Split(bestFeature, bestThreshold, p, improvement, impurityLeft, impurityRight);
+        return true;
+    }
+
+    /// <summary>
+    /// Stable LSD radix sort of keys by their upper 32 bits (the order-preserving float bits) in three passes of
+    /// 11/11/10 bits; the lower halves (row positions) keep their input order within equal values, as a full sort would.
+    /// </summary>
+    private void RadixSortHigh32(Span<ulong> keys, Span<ulong> buffer)
+    {
+        var counts = _radixCounts;
+        Array.Clear(counts);
+        foreach (ulong key in keys)
+        {
+            counts[(int)((key >> 32) & 0x7FF)]++;
+            counts[2048 + (int)((key >> 43) & 0x7FF)]++;
+            counts[4096 + (int)(key >> 54)]++;
+        }
+
+        var source = keys;
+        var target = buffer;
+        for (int pass = 0; pass < 3; pass++)
+        {
+            int shift = 32 + (11 * pass), offset = 2048 * pass;
+            int mask = pass == 2 ? 0x3FF : 0x7FF;
+            // Skip a pass whose digit is the same for every key (common for the sign and exponent bits).
+            if (counts[offset + (int)((source[0] >> shift) & (ulong)mask)] == keys.Length)
+            {
+                continue;
+            }
+
+            int sum = 0;
+            for (int b = 0; b <= mask; b++)
+            {
+                int c = counts[offset + b];
+                counts[offset + b] = sum;
+                sum += c;
+            }
+
+            foreach (ulong key in source)
+            {
+                target[counts[offset + (int)((key >> shift) & (ulong)mask)]++] = key;
+            }
+
+            var swap = source;
+            source = target;
+            target = swap;
+        }
+
+        if (source != keys)
+        {
+            source.CopyTo(keys);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static uint SortableBits(float value)
+    {
+        uint bits = BitConverter.SingleToUInt32Bits(value);
+        return (bits & 0x80000000u) != 0 ? ~bits : bits | 0x80000000u;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float FromSortable(ulong key)
+    {
+        uint bits = (uint)(key >> 32);
+        return BitConverter.UInt32BitsToSingle((bits & 0x80000000u) != 0 ? bits & 0x7FFFFFFFu : ~bits);
+    }
+
+    /// <summary>Sorts the node's values of one feature and scans every boundary between distinct values.</summary>
+    private bool ScanBest(ReadOnlySpan<float> column, int start, int m, double weighted, double totalSum, ref double bestProxy, out double threshold, out int leftCount, out bool constant)
+    {
+        var keys = _keys.AsSpan(0, m);
+        var samples = _samples.AsSpan(start, m);
+        for (int i = 0; i < keys.Length; i++)
+        {
+            keys[i] = ((ulong)SortableBits(column[samples[i]]) << 32) | (uint)i;
+        }
+
+        if (keys.Length >= RadixThreshold)
+        {
+            RadixSortHigh32(keys, _radixBuffer.AsSpan(0, keys.Length));
+        }
+        else
+        {
+            keys.Sort();
+        }
+
+        threshold = 0;
+        leftCount = 0;
+        constant = FromSortable(keys[^1]) <= FromSortable(keys[0]) + FeatureThreshold;
+        if (constant)
+        {
+            return false;
+        }
+
+        return _classification
+            ? (_s.Criterion == SplitCriterion.Gini
+                ? ScanGini(keys, weighted, ref bestProxy, out threshold, out leftCount)
+                : ScanEntropy(keys, weighted, ref bestProxy, out threshold, out leftCount))
+            : _s.Criterion switch
+            {
+                SplitCriterion.AbsoluteError => ScanAbsolute(keys, weighted, ref bestProxy, out threshold, out leftCount),
+                SplitCriterion.Poisson => ScanPoisson(keys, weighted, totalSum, ref bestProxy, out threshold, out leftCount),
+                _ => ScanSquared(keys, weighted, totalSum, ref bestProxy, out threshold, out leftCount),
+            };
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static double Midpoint(float below, float above)
+    {
+        double t = (below / 2.0) + (above / 2.0);
+        return t == above || double.IsInfinity(t) ? below : t;
+    }
+
+    private bool ScanGini(ReadOnlySpan<ulong> keys, double weighted, ref double bestProxy, out double threshold, out int leftCount)
+    {
+        var left = _left.AsSpan();
+        left.Clear();
+        var total = _total.AsSpan();
+        double sqLeft = 0, sqRight = 0;
+        foreach (double c in total)
+        {
+            sqRight += c * c;
+        }
+
+        int msl = _s.MinSamplesLeaf, m = keys.Length;
+        double minW = _minWeightLeaf, wl = 0;
+        bool found = false;
+        threshold = 0;
+        leftCount = 0;
+        float current = FromSortable(keys[0]);
+        for (int i = 0; i < m - 1; i++)
+        {
+            int j = (int)(uint)keys[i];
+            int c = _locClass[j];
+            double w = _locW[j];
+            double lc = left[c], rc = total[c] - lc;
+            sqLeft += w * ((2 * lc) + w);
+            sqRight += w * (w - (2 * rc));
+            left[c] = lc + w;
+            wl += w;
+            float next = FromSortable(keys[i + 1]);
+            if (next <= current + FeatureThreshold)
+            {
+                continue;
+            }
+
+            float below = current;
+            current = next;
+            if (i + 1 < msl || m - i - 1 < msl)
+            {
+                continue;
+            }
+
+            double wr = weighted - wl;
+            if (wl < minW || wr < minW)
+            {
+                continue;
+            }
+
+            double proxy = (sqLeft / wl) + (sqRight / wr);
+            if (proxy > bestProxy)
+            {
+                bestProxy = proxy;
+                threshold = Midpoint(below, next);
+                leftCount = i + 1;
+                found = true;
+            }
+        }
+
+        return found;
+    }
+
+    private bool ScanEntropy(ReadOnlySpan<ulong> keys, double weighted, ref double bestProxy, out double threshold, out int leftCount)
+    {
+        var left = _left.AsSpan();
+        left.Clear();
+        var total = _total.AsSpan();
+        var right = _right.AsSpan();
+        int msl = _s.MinSamplesLeaf, m = keys.Length;
+        double minW = _minWeightLeaf, wl = 0;
+        bool found = false;
+        threshold = 0;
+        leftCount = 0;
+        float current = FromSortable(keys[0]);
+        for (int i = 0; i < m - 1; i++)
+        {
+            int j = (int)(uint)keys[i];
+            left[_locClass[j]] += _locW[j];
+            wl += _locW[j];
+            float next = FromSortable(keys[i + 1]);
+            if (next <= current + FeatureThreshold)
+            {
+                continue;
+            }
+
+            float below = current;
+            current = next;
+            if (i + 1 < msl || m - i - 1 < msl)
+            {
+                continue;
+            }
+
+            double wr = weighted - wl;
+            if (wl < minW || wr < minW)
+            {
+                continue;
+            }
+
+            for (int c = 0; c < right.Length; c++)
+            {
+                right[c] = total[c] - left[c];
+            }
+
+            double proxy = -(wr * ClassImpurity(right, wr)) - (wl * ClassImpurity(left, wl));
+            if (proxy > bestProxy)
+            {
+                bestProxy = proxy;
+                threshold = Midpoint(below, next);
+                leftCount = i + 1;
+                found = true;
+            }
+        }
+
+        return found;
+    }
+
+    private bool ScanSquared(ReadOnlySpan<ulong> keys, double weighted, double totalSum, ref double bestProxy, out double threshold, out int leftCount)
+    {
+        int msl = _s.MinSamplesLeaf, m = keys.Length;
+        double minW = _minWeightLeaf, wl = 0, sl = 0;
+        bool found = false;
+        threshold = 0;
+        leftCount = 0;
+        float current = FromSortable(keys[0]);
+        for (int i = 0; i < m - 1; i++)
+        {
+            int j = (int)(uint)keys[i];
+            double w = _locW[j];
+            sl += w * _locY[j];
+            wl += w;
+            float next = FromSortable(keys[i + 1]);
+            if (next <= current + FeatureThreshold)
+            {
+                continue;
+            }
+
+            float below = current;
+            current = next;
+            if (i + 1 < msl || m - i - 1 < msl)
+            {
+                continue;
+            }
+
+            double wr = weighted - wl;
+            if (wl < minW || wr < minW)
+            {
+                continue;
+            }
+
+            double sr = totalSum - sl;
+            double proxy = (sl * sl / wl) + (sr * sr / wr);
+            if (proxy > bestProxy)
+            {
+                bestProxy = proxy;
+                threshold = Midpoint(below, next);
+                leftCount = i + 1;
+                found = true;
+            }
+        }
+
+        return found;
+    }
+
+    private bool ScanPoisson(ReadOnlySpan<ulong> keys, double weighted, double totalSum, ref double bestProxy, out double threshold, out int leftCount)
+    {
+        int msl = _s.MinSamplesLeaf, m = keys.Length;
+        double minW = _minWeightLeaf, wl = 0, sl = 0;
+        bool found = false;
+        threshold = 0;
+        leftCount = 0;
+        float current = FromSortable(keys[0]);
+        for (int i = 0; i < m - 1; i++)
+        {
+            int j = (int)(uint)keys[i];
+            double w = _locW[j];
+            sl += w * _locY[j];
+            wl += w;
+            float next = FromSortable(keys[i + 1]);
+            if (next <= current + FeatureThreshold)
+            {
+                continue;
+            }
+
+            float below = current;
+            current = next;
+            if (i + 1 < msl || m - i - 1 < msl)
+            {
+                continue;
+            }
+
+            double wr = weighted - wl;
+            if (wl < minW || wr < minW)
+            {
+                continue;
+            }
+
+            double proxy = PoissonProxy(sl, wl, totalSum - sl, wr);
+            if (proxy > bestProxy)
+            {
+                bestProxy = proxy;
+                threshold = Midpoint(below, next);
+                leftCount = i + 1;
+                found = true;
+            }
+        }
+
+        return found;
+    }
+
+    private static double PoissonProxy(double sl, double wl, double sr, double wr)
+    {
+        // Maximising Σ S·log(mean) over the children minimises their summed half Poisson deviance.
+        if (sl <= PoissonEpsilon || sr <= PoissonEpsilon)
+        {
+            return double.NegativeInfinity;
+        }
+
+        return (sl * Math.Log(sl / wl)) + (sr * Math.Log(sr / wr));
+    }
+
+    /// <summary>Ranks of the node's targets, for the absolute-error prefix/suffix deviations.</summary>
+    private void PrepareRanks(int m)
+    {
+        // Sort local indices by target value (ties by index), then record each one's rank.
+        var idx = new int[m];
+        for (int i = 0; i < m; i++)
+        {
+            idx[i] = i;
+        }
+
+        var ys = _locY.AsSpan(0, m).ToArray();
+        Array.Sort(ys, idx);
+        for (int r = 0; r < m; r++)
+        {
+            _rank[idx[r]] = r;
+            _sortedY[r] = ys[r];
+        }
+    }
+
+    // Weighted absolute deviation from the weighted median of every prefix (and suffix) of the sorted order, with a
+    // Fenwick tree over target ranks: O(n log n) per feature.
+    private bool ScanAbsolute(ReadOnlySpan<ulong> keys, double weighted, ref double bestProxy, out double threshold, out int leftCount)
+    {
+        int m = keys.Length;
+        _fenwick.Reset(m);
+        for (int i = 0; i < m; i++)
+        {
+            int j = (int)(uint)keys[i];
+            _fenwick.Add(_rank[j], _locW[j], _locW[j] * _locY[j]);
+            _prefixDev[i] = _fenwick.Deviation(_sortedY);
+        }
+
+        _fenwick.Reset(m);
+        for (int i = m - 1; i > 0; i--)
+        {
+            int j = (int)(uint)keys[i];
+            _fenwick.Add(_rank[j], _locW[j], _locW[j] * _locY[j]);
+            _suffixDev[i] = _fenwick.Deviation(_sortedY);
+        }
+
+        int msl = _s.MinSamplesLeaf;
+        double minW = _minWeightLeaf, wl = 0;
+        bool found = false;
+        threshold = 0;
+        leftCount = 0;
+        float current = FromSortable(keys[0]);
+        for (int i = 0; i < m - 1; i++)
+        {
+            wl += _locW[(int)(uint)keys[i]];
+            float next = FromSortable(keys[i + 1]);
+            if (next <= current + FeatureThreshold)
+            {
+                continue;
+            }
+
+            float below = current;
+            current = next;
+            if (i + 1 < msl || m - i - 1 < msl)
+            {
+                continue;
+            }
+
+            double wr = weighted - wl;
+            if (wl < minW || wr < minW)
+            {
+                continue;
+            }
+
+            double proxy = -(_prefixDev[i] + _suffixDev[i + 1]);
+            if (proxy > bestProxy)
+            {
+                bestProxy = proxy;
+                threshold = Midpoint(below, next);
+                leftCount = i + 1;
+                found = true;
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>Extremely randomised trees: one threshold drawn uniformly between the node's minimum and maximum.</summary>
+    private bool ScanRandom(ReadOnlySpan<float> column, int start, int m, double weighted, double totalSum, ref double bestProxy, out double threshold, out int leftCount, out bool constant)
+    {
+        float min = float.PositiveInfinity, max = float.NegativeInfinity;
+        var vals = _vals.AsSpan(0, m);
+        var samples = _samples.AsSpan(start, m);
+        for (int i = 0; i < m; i++)
+        {
+            float v = column[samples[i]];
+            vals[i] = v;
+            min = Math.Min(min, v);
+            max = Math.Max(max, v);
+        }
+
+        threshold = 0;
+        leftCount = 0;
+        constant = max <= min + FeatureThreshold;
+        if (constant)
+        {
+            return false;
+        }
+
+        double t = min + (_rng.NextDouble() * ((double)max - min));
+        if (t >= max)
+        {
+            t = min;
+        }
+
+        int count = 0;
+        double wl = 0;
+        double proxy;
+        if (_classification)
+        {
+            var left = _left.AsSpan();
+            left.Clear();
+            for (int i = 0; i < m; i++)
+            {
+                if (vals[i] <= t)
+                {
+                    count++;
+                    left[_locClass[i]] += _locW[i];
+                    wl += _locW[i];
+                }
+            }
+
+            double wr = weighted - wl;
+            if (!LeafSizesOk(count, m, wl, wr))
+            {
+                return false;
+            }
+
+            for (int c = 0; c < _k; c++)
+            {
+                _right[c] = _total[c] - left[c];
+            }
+
+            proxy = -(wr * ClassImpurity(_right, wr)) - (wl * ClassImpurity(left, wl));
+        }
+        else if (_s.Criterion == SplitCriterion.AbsoluteError)
+        {
+            var leftY = new List<(double Y, double W)>();
+            var rightY = new List<(double Y, double W)>();
+            for (int i = 0; i < m; i++)
+            {
+                (vals[i] <= t ? leftY : rightY).Add((_locY[i], _locW[i]));
+            }
+
+            count = leftY.Count;
+            wl = leftY.Sum(e => e.W);
+            if (!LeafSizesOk(count, m, wl, weighted - wl))
+            {
+                return false;
+            }
+
+            proxy = -(AbsoluteDeviation(leftY) + AbsoluteDeviation(rightY));
+        }
+        else
+        {
+            double sl = 0;
+            for (int i = 0; i < m; i++)
+            {
+                if (vals[i] <= t)
+                {
+                    count++;
+                    sl += _locW[i] * _locY[i];
+                    wl += _locW[i];
+                }
+            }
+
+            double wr = weighted - wl;
+            if (!LeafSizesOk(count, m, wl, wr))
+            {
+                return false;
+            }
+
+            double sr = totalSum - sl;
+            proxy = _s.Criterion == SplitCriterion.Poisson ? PoissonProxy(sl, wl, sr, wr) : (sl * sl / wl) + (sr * sr / wr);
+        }
+
+        if (proxy > bestProxy)
+        {
+            bestProxy = proxy;
+            threshold = t;
+            leftCount = count;
+            return true;
+        }
+
+        return false;
+    }
+
+    private bool LeafSizesOk(int count, int m, double wl, double wr) =>
+        count >= _s.MinSamplesLeaf && m - count >= _s.MinSamplesLeaf && wl >= _minWeightLeaf && wr >= _minWeightLeaf && count > 0 && count < m;
+
+    private static double AbsoluteDeviation(List<(double Y, double W)> entries)
+    {
+        entries.Sort((a, b) => a.Y.CompareTo(b.Y));
+        double[] y = [.. entries.Select(e => e.Y)];
+        double[] w = [.. entries.Select(e => e.W)];
+        double median = WeightedMedian(y, w, w.Sum());
+        double dev = 0;
+        for (int i = 0; i < y.Length; i++)
+        {
+            dev += w[i] * Math.Abs(y[i] - median);
+        }
+
+        return dev;
+    }
+
+    private readonly record struct Split(int Feature, double Threshold, int Position, double Improvement, double ImpurityLeft, double ImpurityRight);
+
+    private readonly record struct Frontier(int Node, int Start, int End, int Position, int Depth, bool IsLeaf, double Improvement, double ImpurityLeft, double ImpurityRight);
+
+    /// <summary>Two Fenwick (binary indexed) trees over target ranks: weights and weighted targets.</summary>
+    private sealed class FenwickPair(int capacity)
+    {
+        private readonly double[] _weight = new double[capacity + 1];
+        private readonly double[] _sum = new double[capacity + 1];
+        private int _size;
+        private int _top;
+        private double _totalWeight;
+        private double _totalSum;
+
+        public void Reset(int size)
+        {
+            _size = size;
+            Array.Clear(_weight, 0, size + 1);
+            Array.Clear(_sum, 0, size + 1);
+            _top = 1;
+            while (_top * 2 <= size)
+            {
+                _top *= 2;
+            }
+
+            _totalWeight = 0;
+            _totalSum = 0;
+        }
+
+        public void Add(int rank, double weight, double weightedY)
+        {
+            _totalWeight += weight;
+            _totalSum += weightedY;
+            for (int i = rank + 1; i <= _size; i += i & -i)
+            {
+                _weight[i] += weight;
+                _sum[i] += weightedY;
+            }
+        }
+
+        /// <summary>Σ w·|y − median| of the inserted entries.</summary>
+        public double Deviation(double[] sortedY)
+        {
+            // Find the smallest rank r whose cumulative weight reaches half of the total (binary descent).
+            double half = _totalWeight / 2.0, below = 0, belowSum = 0;
+            int position = 0;
+            for (int step = _top; step > 0; step >>= 1)
+            {
+                int next = position + step;
+                if (next <= _size && below + _weight[next] < half)
+                {
+                    position = next;
+                    below += _weight[next];
+                    belowSum += _sum[next];
+                }
+            }
+
+            // position = count of ranks strictly before the median rank; include the median rank itself.
+            double median = sortedY[position];
+            double wAt = 0, sAt = 0;
+            for (int i = position + 1; i > 0; i -= i & -i)
+            {
+                wAt += _weight[i];
+                sAt += _sum[i];
+            }
+
+            return (median * wAt) - sAt + (_totalSum - sAt) - (median * (_totalWeight - wAt));
+        }
+    }
+
+    /// <summary>Growable node arrays.</summary>
+    private sealed class NodeList(int valueWidth)
+    {
+        private int _count;
+        private int[] _left = new int[64];
+        private int[] _right = new int[64];
+        private int[] _feature = new int[64];
+        private double[] _threshold = new double[64];
+        private double[] _impurity = new double[64];
+        private int[] _samples = new int[64];
+        private double[] _weighted = new double[64];
+        private double[] _value = new double[64 * valueWidth];
+
+        public int Add(int parent, bool isLeft, int feature, double threshold, double impurity, int samples, double weighted, ReadOnlySpan<double> value)
+        {
+            if (_count == _left.Length)
+            {
+                int size = _count * 2;
+                Array.Resize(ref _left, size);
+                Array.Resize(ref _right, size);
+                Array.Resize(ref _feature, size);
+                Array.Resize(ref _threshold, size);
+                Array.Resize(ref _impurity, size);
+                Array.Resize(ref _samples, size);
+                Array.Resize(ref _weighted, size);
+                Array.Resize(ref _value, size * valueWidth);
+            }
+
+            int id = _count++;
+            _left[id] = -1;
+            _right[id] = -1;
+            _feature[id] = feature;
+            _threshold[id] = threshold;
+            _impurity[id] = impurity;
+            _samples[id] = samples;
+            _weighted[id] = weighted;
+            value.CopyTo(_value.AsSpan(id * valueWidth, valueWidth));
+            if (parent >= 0)
+            {
+                if (isLeft)
+                {
+                    _left[parent] = id;
+                }
+                else
+                {
+                    _right[parent] = id;
+                }
+            }
+
+            return id;
+        }
+
+        public void MakeLeaf(int node)
+        {
+            _left[node] = -1;
+            _right[node] = -1;
+            _feature[node] = -1;
+            _threshold[node] = -2;
+        }
+
+        public TreeStructure ToStructure() => new(
+            _left[.._count], _right[.._count], _feature[.._count], _threshold[.._count], _impurity[.._count], _samples[.._count], _weighted[.._count], _value[..(_count * valueWidth)], valueWidth);
+    }
+}
