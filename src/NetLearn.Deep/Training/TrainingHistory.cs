@@ -35,7 +35,7 @@ public sealed record EpochResult(int Epoch, double TrainLoss, double? Validation
         }
 
         json["lr"] = LearningRate;
-        json["seconds"] = Math.Round(Seconds, 4);
+        json["seconds"] = Seconds;
         return json;
     }
 
