@@ -12,13 +12,23 @@ using static TorchSharp.torch;
 
 namespace NetLearn.Deep.Estimators;
 
+/// <summary>A fitted model that is a trained network: its architecture and training history (the CLI prints the history).</summary>
+public interface ITrainedNetwork : IModel
+{
+    /// <summary>The architecture.</summary>
+    NetworkSpec Spec { get; }
+
+    /// <summary>Loss and metrics of every training epoch.</summary>
+    TrainingHistory History { get; }
+}
+
 /// <summary>
 /// A fitted network on NetLearn's contract: the architecture (<see cref="Spec"/>), the weights, the input
 /// standardisation and the training history. Saved in model files as the spec (JSON) plus every weight and buffer
 /// (bit-exact), so a file loads without the code that built the network.
 /// </summary>
 /// <typeparam name="TOptions">The estimator's options.</typeparam>
-public abstract class NeuralNetworkModel<TOptions> : FittedModel<TOptions>
+public abstract class NeuralNetworkModel<TOptions> : FittedModel<TOptions>, ITrainedNetwork
     where TOptions : DeepOptions
 {
     private readonly Lock _gate = new();

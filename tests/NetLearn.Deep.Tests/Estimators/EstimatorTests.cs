@@ -114,14 +114,14 @@ public sealed class EstimatorTests
     [Fact]
     public void ConvNetLearnsFashionMnistSubsetAndRoundTrips()
     {
-        var train = FashionTrain(2000);
-        var test = FashionTest(500);
+        var train = FashionTrain(600);
+        var test = FashionTest(200);
         var (x, y) = train.SplitTarget("label");
         var (tx, ty) = test.SplitTarget("label");
-        var options = new ConvNetClassifierOptions { Filters = [8, 16], DenseUnits = 32, Epochs = 3, BatchSize = 32, LearningRate = 0.003, ValidationFraction = 0, RandomCrop = 1, Threads = 2 };
+        var options = new ConvNetClassifierOptions { Filters = [8], DenseUnits = 32, Epochs = 3, BatchSize = 16, LearningRate = 0.003, ValidationFraction = 0, Threads = 1 };
         var model = new ConvNetClassifier(options).Fit(x, y);
         double accuracy = ClassificationMetrics.Accuracy(ty, model.Predict(tx));
-        Assert.True(accuracy > 0.7, $"test accuracy {accuracy}");
+        Assert.True(accuracy > 0.6, $"test accuracy {accuracy} (chance: 0.1)");
         Assert.Equal(10, model.Classes.Length);
         var loaded = RoundTrip(model);
         AssertSameMatrix(model.PredictProba(tx.Take([0, 1, 2, 3, 4])), loaded.PredictProba(tx.Take([0, 1, 2, 3, 4])));

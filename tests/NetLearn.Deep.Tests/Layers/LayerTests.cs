@@ -72,7 +72,7 @@ public sealed class LayerTests
         var net = Make(name).Build();
         var x = Inputs(name, input, 8);
         var y = arange(8, ScalarType.Int64) % output[0];
-        var trainer = new Trainer(net, new TrainerOptions { Epochs = 150, BatchSize = 8, LearningRate = 0.01, Progress = ProgressDisplay.Never, Threads = 1 });
+        var trainer = new Trainer(net, new TrainerOptions { Epochs = 100, BatchSize = 8, LearningRate = 0.02, Progress = ProgressDisplay.Never, Threads = 1 });
         using var data = new TensorDataset(x.detach().clone(), y.clone());
         var history = trainer.Fit(data);
         var predicted = trainer.Predict(x).argmax(1);
