@@ -13,10 +13,6 @@ namespace NetLearn.Deep.Estimators;
 /// <summary>The fit procedure all network estimators share: validate, standardise, build, train.</summary>
 internal static class NetworkFitting
 {
-    // libtorch's random generator is process-wide: fits hold it for the whole of initialisation and training so that a
-    // seeded fit gives the same network even when other fits run in parallel (cross-validation, tests).
-    private static readonly Lock TorchRandomGate = new();
-
     public static NeuralNetworkClassifierModel<TOptions> FitClassifier<TOptions>(
         string kind, TOptions options, Table features, Column? target, FitContext? context, string estimator,
         Scaling scaling, int groupSize, ClassWeight? classWeight, Func<int, int, NetworkSpec> spec, Func<Tensor, Tensor>? augment = null)
@@ -72,7 +68,7 @@ internal static class NetworkFitting
         IReadOnlyList<double>? classWeights, FitContext context, Func<Tensor, Tensor>? augment)
     {
         using var all = new TensorDataset(inputs, targets, weights);
-        lock (TorchRandomGate)
+        lock (Runtime.DeepRuntime.RandomGate) // the whole of initialisation and training: see DeepRuntime.RandomGate
         {
             manual_seed(options.RandomState);
             var network = spec.Build();

@@ -9,6 +9,12 @@ namespace NetLearn.Deep.Runtime;
 public static class DeepRuntime
 {
     private static readonly Lock Gate = new();
+
+    /// <summary>
+    /// Held while a network is seeded and initialised or trained: libtorch's random generator is process-wide, so a
+    /// seeded run is only reproducible when no other thread draws from it meanwhile (reentrant).
+    /// </summary>
+    internal static Lock RandomGate { get; } = new();
     private static torch.Device? _device;
 
     /// <summary>The device networks are trained and evaluated on.</summary>
@@ -69,6 +75,21 @@ public static class DeepRuntime
         if (torch.get_num_threads() != n)
         {
             torch.set_num_threads(n);
+        }
+    }
+
+    /// <summary>
+    /// Seeds libtorch's generator with <paramref name="seed"/> and runs <paramref name="create"/> (typically building a
+    /// network) while no other NetLearn code draws random numbers: the same seed then gives the same weights.
+    /// </summary>
+    public static T Seeded<T>(long seed, Func<T> create)
+    {
+        ArgumentNullException.ThrowIfNull(create);
+        EnsureInitialized();
+        lock (RandomGate)
+        {
+            torch.manual_seed(seed);
+            return create();
         }
     }
 

@@ -54,6 +54,14 @@ public sealed class Trainer
     public TrainingHistory Fit(TensorDataset train, TensorDataset? validation = null, IEnumerable<ITrainingCallback>? callbacks = null, string? resumeFrom = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(train);
+        lock (DeepRuntime.RandomGate)
+        {
+            return FitSeeded(train, validation, callbacks, resumeFrom, cancellationToken);
+        }
+    }
+
+    private TrainingHistory FitSeeded(TensorDataset train, TensorDataset? validation, IEnumerable<ITrainingCallback>? callbacks, string? resumeFrom, CancellationToken cancellationToken)
+    {
         var callbackList = callbacks?.ToList() ?? [];
         long parameters = _model.parameters().Sum(p => p.numel());
         DeepRuntime.SetThreads(Options.Threads > 0 ? Options.Threads : parameters < 100_000 ? 1 : DeepRuntime.DefaultThreads);
@@ -71,8 +79,7 @@ public sealed class Trainer
         var state = new LoopState();
         if (resumeFrom is not null)
         {
-            LoadCheckpoint(resumeFrom, optimizer, history, state);
-            ReplaySchedule(scheduler, history, stepsPerEpoch);
+            LoadCheckpoint(resumeFrom, optimizer, history, state, () => ReplaySchedule(scheduler, history, stepsPerEpoch));
         }
 
         torch.manual_seed(Options.Seed + (1000L * history.Count));
@@ -403,7 +410,8 @@ public sealed class Trainer
         });
     }
 
-    private void LoadCheckpoint(string path, optim.Optimizer optimizer, List<EpochResult> history, LoopState state)
+    // The schedule is replayed before the optimizer state is loaded: the state carries the learning rate reached.
+    private void LoadCheckpoint(string path, optim.Optimizer optimizer, List<EpochResult> history, LoopState state, Action replaySchedule)
     {
         try
         {
@@ -419,6 +427,7 @@ public sealed class Trainer
             state.BestLoss = header["best_loss"]?.GetValue<double>() ?? double.PositiveInfinity;
             state.BadEpochs = header["bad_epochs"]!.GetValue<int>();
             _model.load(reader);
+            replaySchedule();
             ((OptimizerHelper)optimizer).load_state_dict(reader);
         }
         catch (Exception e) when (e is EndOfStreamException or IOException or ArgumentException or InvalidOperationException or NullReferenceException or InvalidCastException or System.Text.Json.JsonException)

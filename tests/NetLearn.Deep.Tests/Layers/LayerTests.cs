@@ -45,8 +45,7 @@ public sealed class LayerTests
     public void EveryLayerKindHasTheRightShapeAndGradientsReachEveryParameter(string name, long[] input, long[] output)
     {
         using var scope = NewDisposeScope();
-        manual_seed(1);
-        var net = Make(name).Build();
+        var net = NetLearn.Deep.Runtime.DeepRuntime.Seeded(1, () => Make(name).Build());
         Assert.Equal(output, net.OutputShape);
         var x = Inputs(name, input, 4);
         var y = net.forward(x);
@@ -68,8 +67,7 @@ public sealed class LayerTests
         }
 
         using var scope = NewDisposeScope();
-        manual_seed(3);
-        var net = Make(name).Build();
+        var net = NetLearn.Deep.Runtime.DeepRuntime.Seeded(3, () => Make(name).Build());
         var x = Inputs(name, input, 8);
         var y = arange(8, ScalarType.Int64) % output[0];
         var trainer = new Trainer(net, new TrainerOptions { Epochs = 100, BatchSize = 8, LearningRate = 0.02, Progress = ProgressDisplay.Never, Threads = 1 });
