@@ -9,7 +9,7 @@ using static TorchSharp.torch;
 
 // Benchmarks of NetLearn.Deep (not run in CI). See docs/benchmarks.md for the commands and results.
 //   dotnet run -c Release --project bench/NetLearn.Deep.Bench -- fashion DATA_DIR [epochs] [threads] [train_rows]
-//   dotnet run -c Release --project bench/NetLearn.Deep.Bench -- profile DATA_DIR
+//   dotnet run -c Release --project bench/NetLearn.Deep.Bench -- weather bench/NetLearn.Deep.Bench/data/seattle-weather.csv [epochs] [threads]
 string mode = args.Length > 0 ? args[0] : "fashion";
 string dir = args.Length > 1 ? args[1] : "/usr/share/datasets/fashion-mnist";
 int epochs = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 10;
@@ -49,6 +49,33 @@ switch (mode)
         double accuracy = predicted.eq(ty).sum().item<long>() / (double)ty.shape[0];
         double meanEpoch = history.Epochs.Average(e => e.Seconds);
         Console.WriteLine(FormattableString.Invariant($"netlearn test_accuracy {accuracy:F4} mean_epoch_seconds {meanEpoch:F2}"));
+        break;
+    }
+
+    case "weather":
+    {
+        // Next-day maximum temperature in Seattle from the previous 14 days (max, min, precipitation, wind).
+        // Train on windows whose target falls in 2012-2014, test on 2015. dir = the CSV file.
+        var weather = NetLearn.Data.Table.ReadCsv(dir);
+        string[] features = ["temp_max", "temp_min", "precipitation", "wind"];
+        var windows = Sequences.SlidingWindow(weather, features, "temp_max", window: 14, horizon: 1);
+        int testRows = 365, trainRows = windows.RowCount - testRows;
+        var (wx, wy) = windows.SplitTarget("target");
+        var trainX = wx.Take([.. Enumerable.Range(0, trainRows)]);
+        var trainY = wy.Take([.. Enumerable.Range(0, trainRows)]);
+        var testX = wx.Take([.. Enumerable.Range(trainRows, testRows)]);
+        var testY = wy.Take([.. Enumerable.Range(trainRows, testRows)]);
+        double Rmse(NetLearn.Data.Column predicted) => NetLearn.Metrics.RegressionMetrics.RootMeanSquaredError(testY, predicted);
+        double persistence = Rmse(testX["t13_temp_max"].WithName("target"));
+        double linear = Rmse(new NetLearn.Linear.LinearRegression().Fit(trainX, trainY).Predict(testX));
+        var lstm = new NetLearn.Deep.Estimators.RecurrentRegressor(new NetLearn.Deep.Estimators.RecurrentRegressorOptions
+        {
+            HiddenSize = 32, FeaturesPerStep = 4, Epochs = epochs, BatchSize = 32, LearningRate = 0.003, ValidationFraction = 0, RandomState = 0, Threads = threads,
+        }).Fit(trainX, trainY);
+        double lstmRmse = Rmse(lstm.Predict(testX));
+        Console.WriteLine(FormattableString.Invariant($"netlearn train_windows {trainRows} test_windows {testRows}"));
+        Console.WriteLine(FormattableString.Invariant($"netlearn rmse persistence {persistence:F4} linear_regression {linear:F4} lstm {lstmRmse:F4}"));
+        Console.WriteLine(FormattableString.Invariant($"netlearn lstm mean_epoch_seconds {lstm.History.Epochs.Average(e => e.Seconds):F4}"));
         break;
     }
 
