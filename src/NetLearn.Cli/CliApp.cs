@@ -27,6 +27,7 @@ public static class CliApp
     {
         ArgumentNullException.ThrowIfNull(args);
         var console = new CliConsole(stdout, stderr);
+        Deep.DeepModels.Register(); // network estimators (mlp, cnn, lstm) and their model files
         var root = new RootCommand("NetLearn: machine learning for .NET. Train, evaluate, inspect and serve models.")
         {
             TrainCommand.Create(console),

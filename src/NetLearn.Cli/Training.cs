@@ -51,7 +51,18 @@ public sealed record TrainRequest
 public sealed record TrainResult(PipelineModel Model, CatalogEntry Entry, SortedDictionary<string, double> Metrics, int TrainRows, int TestRows, double FitSeconds, IReadOnlyList<(string Column, string Reason)> Ignored, int DroppedRows, Table? Test)
 {
     /// <summary>The JSON summary printed by <c>train --json</c>.</summary>
-    public JsonObject ToJson(string? outPath) => new()
+    public JsonObject ToJson(string? outPath)
+    {
+        var json = Summary(outPath);
+        if (Model.Final is Deep.Estimators.ITrainedNetwork network)
+        {
+            json["history"] = network.History.ToJson(); // per-epoch loss and metrics of networks
+        }
+
+        return json;
+    }
+
+    private JsonObject Summary(string? outPath) => new()
     {
         ["model"] = Entry.Name,
         ["task"] = Entry.Task.ToString().ToLowerInvariant(),

@@ -16,8 +16,8 @@ public static class EvaluateCommand
     public static Command Create(CliConsole console)
     {
         var model = new Option<string>("--model") { Description = "The model file (.nlm).", Required = true };
-        var data = new Option<string>("--data") { Description = "Labelled data: CSV, Parquet or Arrow.", Required = true };
-        var target = new Option<string>("--target") { Description = "The column with the true values.", Required = true };
+        var data = new Option<string>("--data") { Description = "Labelled data: CSV, Parquet or Arrow; a folder of images with one sub-folder per class; or an IDX images file.", Required = true };
+        var target = new Option<string>("--target") { Description = "The column with the true values (not needed for image folders and IDX files)." };
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of a report." };
         var plot = new Option<string?>("--plot") { Description = "Also draw the evaluation (.png or .svg): a confusion matrix for classifiers, predicted vs actual for regressors." };
         var command = new Command("evaluate", "Score a saved model on labelled data.") { model, data, target, json, plot };
@@ -29,8 +29,8 @@ public static class EvaluateCommand
             var (loaded, manifest) = ModelFile.LoadWithManifest(modelPath);
             var fitted = loaded as IPredictor
                 ?? throw new UsageException("The model is a transformer and makes no predictions.");
-            var all = Table.Load(parse.GetValue(data)!);
-            string targetName = parse.GetValue(target)!;
+            var (all, defaultTarget) = DataSources.Load(parse.GetValue(data)!, loaded);
+            string targetName = parse.GetValue(target) ?? defaultTarget ?? throw new UsageException("--target is required: name the column with the true values.");
             var table = all.DropMissing(targetName);
             if (table.RowCount < all.RowCount)
             {

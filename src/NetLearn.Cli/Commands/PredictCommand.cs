@@ -12,7 +12,7 @@ public static class PredictCommand
     public static Command Create(CliConsole console)
     {
         var model = new Option<string>("--model") { Description = "The model file (.nlm).", Required = true };
-        var data = new Option<string>("--data") { Description = "Data to predict: CSV, Parquet or Arrow, with the model's input columns (others are ignored).", Required = true };
+        var data = new Option<string>("--data") { Description = "Data to predict: CSV, Parquet or Arrow, with the model's input columns (others are ignored); or a folder of images.", Required = true };
         var output = new Option<string>("--out") { Description = "Where to write predictions (CSV, Parquet or Arrow by extension).", Required = true };
         var proba = new Option<bool>("--proba") { Description = "Also write one probability column per class (classifiers)." };
         var command = new Command("predict", "Predict with a saved model; writes one row per input row.") { model, data, output, proba };
@@ -20,7 +20,7 @@ public static class PredictCommand
         {
             var fitted = ModelFile.Load(parse.GetValue(model)!) as IPredictor
                 ?? throw new UsageException("The model is a transformer and makes no predictions.");
-            var table = Table.Load(parse.GetValue(data)!);
+            var (table, _) = DataSources.Load(parse.GetValue(data)!, fitted);
             var predictions = fitted.Predict(table).WithName("prediction");
             var columns = new List<Column> { predictions };
             if (parse.GetValue(proba))

@@ -12,8 +12,8 @@ public static class TrainCommand
     /// <summary>Builds the command.</summary>
     public static Command Create(CliConsole console)
     {
-        var data = new Option<string>("--data") { Description = "Training data: CSV (.csv, .csv.gz, .tsv), Parquet or Arrow file.", Required = true };
-        var target = new Option<string>("--target") { Description = "The column to predict.", Required = true };
+        var data = new Option<string>("--data") { Description = "Training data: CSV (.csv, .csv.gz, .tsv), Parquet or Arrow file; a folder of images with one sub-folder per class; or an IDX images file.", Required = true };
+        var target = new Option<string>("--target") { Description = "The column to predict (not needed for image folders and IDX files: their class is 'label')." };
         var model = new Option<string>("--model") { Description = $"Model name: {string.Join(", ", EstimatorCatalog.All.Select(e => e.Name))}.", Required = true };
         var set = new Option<string[]>("--set") { Description = "A hyperparameter as key=value (scikit-learn's names, e.g. C=0.5, max_iter=200); repeatable." };
         var seed = new Option<int>("--seed") { Description = "Seed for the split and any randomness.", DefaultValueFactory = _ => 42 };
@@ -25,11 +25,12 @@ public static class TrainCommand
         command.SetAction(parse =>
         {
             string dataPath = parse.GetValue(data)!;
+            var (table, defaultTarget) = DataSources.Load(dataPath);
             var request = new TrainRequest
             {
-                Data = Table.Load(dataPath),
+                Data = table,
                 DataName = dataPath,
-                Target = parse.GetValue(target)!,
+                Target = parse.GetValue(target) ?? defaultTarget ?? throw new UsageException("--target is required: name the column to predict."),
                 Model = parse.GetValue(model)!,
                 Settings = parse.GetValue(set) ?? [],
                 Drop = parse.GetValue(drop) ?? [],

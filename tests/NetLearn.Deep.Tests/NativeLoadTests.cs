@@ -1,0 +1,32 @@
+using NetLearn.Build;
+using NetLearn.Deep.Runtime;
+using TorchSharp;
+
+namespace NetLearn.Deep.Tests;
+
+public sealed class NativeLoadTests
+{
+    [Fact]
+    public void LibtorchLoadsAndComputes()
+    {
+        DeepRuntime.EnsureInitialized();
+        using var a = torch.tensor(new float[] { 1, 2, 3, 4 }).reshape(2, 2);
+        using var b = torch.mm(a, a);
+        Assert.Equal(new float[] { 7, 10, 15, 22 }, b.data<float>().ToArray());
+    }
+
+    [Fact]
+    public void OutputCopyOfLibTorchSharpIsPatchedWhenItRequiresTheVersion()
+    {
+        string path = Path.Combine(AppContext.BaseDirectory, "runtimes", "linux-x64", "native", "libLibTorchSharp.so");
+        if (!OperatingSystem.IsLinux() || System.Runtime.InteropServices.RuntimeInformation.OSArchitecture != System.Runtime.InteropServices.Architecture.X64)
+        {
+            return; // the patch applies to the Linux x64 library only
+        }
+
+        byte[] bytes = File.ReadAllBytes(path);
+        long flags = ElfVersionPatch.FindVernauxFlagsOffset(bytes, "GLIBCXX_3.4.32");
+        Assert.True(flags > 0, "TorchSharp 0.107.0's library requires GLIBCXX_3.4.32");
+        Assert.Equal(ElfVersionPatch.VerFlagWeak, (ushort)(bytes[flags] | (bytes[flags + 1] << 8)) & ElfVersionPatch.VerFlagWeak);
+    }
+}
