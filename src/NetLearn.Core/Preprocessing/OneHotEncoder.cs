@@ -255,16 +255,41 @@ public sealed class OneHotEncoderModel : FittedModel<OneHotEncoderOptions>, ITra
                 indicators[k] = new double[input.RowCount];
             }
 
+            // Categorical input: look each level up once, then map rows by code (no per-row string hashing).
+            int[]? levelCategory = null;
+            int missingCategory = -1;
+            if (column is CategoricalColumn categorical)
+            {
+                levelCategory = new int[categorical.Levels.Count];
+                for (int l = 0; l < levelCategory.Length; l++)
+                {
+                    levelCategory[l] = _index[c].TryGetValue(categorical.Levels[l], out int known) ? known : -1;
+                }
+
+                missingCategory = _index[c].TryGetValue(OneHotEncoder.MissingCategory, out int m) ? m : -1;
+            }
+
             for (int i = 0; i < input.RowCount; i++)
             {
-                string key = column.FormatValue(i) ?? OneHotEncoder.MissingCategory;
-                if (_index[c].TryGetValue(key, out int k))
+                int k;
+                if (levelCategory is not null)
+                {
+                    int code = ((CategoricalColumn)column).Codes[i];
+                    k = code < 0 ? missingCategory : levelCategory[code];
+                }
+                else
+                {
+                    k = _index[c].TryGetValue(column.FormatValue(i) ?? OneHotEncoder.MissingCategory, out int known) ? known : -1;
+                }
+
+                string Key() => column.FormatValue(i) ?? OneHotEncoder.MissingCategory;
+                if (k >= 0)
                 {
                     indicators[_slot[c][k]][i] = 1.0;
                 }
                 else if (Options.HandleUnknown == HandleUnknown.Error)
                 {
-                    throw new UnknownCategoryException(column.Name, key, i);
+                    throw new UnknownCategoryException(column.Name, Key(), i);
                 }
                 else if (Options.HandleUnknown == HandleUnknown.InfrequentIfExist && _infrequentSlot[c] >= 0)
                 {

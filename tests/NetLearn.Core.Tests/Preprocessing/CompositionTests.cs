@@ -89,6 +89,42 @@ public class CompositionTests
     }
 
     [Fact]
+    public void EncodersAndSelectorsRoundTripThroughAModelFile()
+    {
+        var x = Input.Select("cat", "when", "a", "b", "c", "d");
+        var y = Input["y_cls"];
+        var model = new ColumnTransformer(
+        [
+            new ColumnBranch("onehot", new OneHotEncoder(new OneHotEncoderOptions { MaxCategories = 3, HandleUnknown = HandleUnknown.InfrequentIfExist, Drop = DropCategory.First }), ColumnSelector.ByName("cat")),
+            new ColumnBranch("ordinal", new OrdinalEncoder(), ColumnSelector.ByName("cat")),
+            new ColumnBranch("target", new TargetEncoder(), ColumnSelector.ByName("cat")),
+            new ColumnBranch("when", new DateTimeFeatures(new DateTimeFeaturesOptions { Features = [DateTimePart.Year, DateTimePart.HourCyclic] }), ColumnSelector.ByKind(ColumnKind.DateTime)),
+            new ColumnBranch("best", new Pipeline(
+                new Step("impute", new KnnImputer()),
+                new Step("select", new SelectPercentile(new SelectPercentileOptions { Percentile = 50 }))), ColumnSelector.ByPattern("^[a-d]$")),
+        ]).Fit(x, y);
+        string path = Path.Combine(Path.GetTempPath(), $"prep-{Guid.NewGuid():N}.nlm");
+        try
+        {
+            ModelFile.Save(path, model);
+            var loaded = ModelFile.Load<ColumnTransformerModel>(path);
+            Assert.Equal(model.FeatureNamesOut, loaded.FeatureNamesOut);
+            var probe = x.Take([.. Enumerable.Range(0, 30)]);
+            var a = model.Transform(probe);
+            var b = loaded.Transform(probe);
+            Assert.Equal(model.FeatureNamesOut, a.ColumnNames);
+            for (int c = 0; c < a.ColumnCount; c++)
+            {
+                Assert.Equal(a[c].ToDoubleArray(), b[c].ToDoubleArray());
+            }
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
     public void FeatureUnionConcatenatesWithPrefixedNames()
     {
         var num = Input.Select("b", "c");
