@@ -91,7 +91,7 @@ public abstract class HistGradientBoostingModelBase<TOptions> : FittedModel<TOpt
     /// <summary>Boosting iterations done (<c>n_iter_</c>); fewer than <c>max_iter</c> when early stopping fired.</summary>
     public int Iterations { get; }
 
-    /// <summary>Training loss after each iteration (filled when early stopping is off).</summary>
+    /// <summary>Training loss after each iteration (filled when early stopping is off and the fit had a progress reporter).</summary>
     public IReadOnlyList<double> TrainLoss { get; }
 
     /// <summary>Validation loss after each iteration (filled when early stopping is on).</summary>

@@ -85,6 +85,23 @@ public class HistGradientBoostingTests
     }
 
     [Fact]
+    public void TrainingLossIsRecordedForAProgressListenerAndDecreases()
+    {
+        var (x, y, _, _) = ForestReferenceTests.Load("regression", numericTarget: true);
+        var reports = new List<NetLearn.Estimators.FitProgress>();
+        var context = new NetLearn.Estimators.FitContext { Progress = new SyncProgress(reports.Add) };
+        var model = new HistGradientBoostingRegressor(new HistGradientBoostingRegressorOptions { MaxIter = 20, EarlyStopping = false }).Fit(x, y, context);
+        Assert.Equal(20, model.TrainLoss.Count);
+        Assert.Equal(20, reports.Count);
+        Assert.True(model.TrainLoss[^1] < model.TrainLoss[0]);
+    }
+
+    private sealed class SyncProgress(Action<NetLearn.Estimators.FitProgress> report) : IProgress<NetLearn.Estimators.FitProgress>
+    {
+        public void Report(NetLearn.Estimators.FitProgress value) => report(value);
+    }
+
+    [Fact]
     public void TooManyCategoriesIsAClearError()
     {
         var colour = CategoricalColumn.FromValues("id", [.. Enumerable.Range(0, 300).Select(i => (string?)$"c{i}")]);

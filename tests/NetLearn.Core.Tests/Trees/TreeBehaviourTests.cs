@@ -84,6 +84,25 @@ public class TreeBehaviourTests
         Assert.Equal(1, e.Row);
     }
 
+    [Fact]
+    public void TheReadmeExampleRuns()
+    {
+        // The README's "Trees, forests and gradient boosting" example, minus the file write.
+        var (X, y) = NetLearn.Datasets.Dataset.LoadXy("breast_cancer");
+        var tree = new DecisionTreeClassifier(new DecisionTreeClassifierOptions { MaxDepth = 3, RandomState = 0 }).Fit(X, y);
+        Assert.StartsWith("|--- ", tree.ExportText(), StringComparison.Ordinal);
+        Assert.Contains("digraph", tree.ExportGraphviz(), StringComparison.Ordinal);
+        var forest = new RandomForestClassifier(new RandomForestClassifierOptions { OobScore = true, RandomState = 0, NEstimators = 30 }).Fit(X, y);
+        Assert.InRange(forest.OobScore!.Value, 0.9, 1.0);
+        string top = forest.FeatureNames[forest.FeatureImportances.ToList().IndexOf(forest.FeatureImportances.Max())];
+        Assert.Contains(top, X.ColumnNames);
+        var proba = new double[2];
+        forest.PredictProba(X.ToMatrix().Row(0), proba);
+        Assert.Equal(forest.PredictProba(X.Take([0])).Row(0).ToArray(), proba);
+        var boosted = new NetLearn.Boosting.HistGradientBoostingClassifier(new NetLearn.Boosting.HistGradientBoostingClassifierOptions { MaxIter = 200, EarlyStopping = true }).Fit(X, y);
+        Assert.InRange(boosted.Iterations, 1, 200);
+    }
+
     [Theory]
     [InlineData("decision-tree-classifier")]
     [InlineData("random-forest-regressor")]
