@@ -5,7 +5,7 @@
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
 COPY . .
-RUN dotnet publish src/NetLearn.Cli/NetLearn.Cli.csproj -c Release -o /app --nologo
+RUN dotnet publish src/NetLearn.Cli/NetLearn.Cli.csproj -c Release -r linux-x64 --self-contained false -o /app --nologo
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
 # curl for the health check only.

@@ -5,13 +5,14 @@ using NetLearn.ModelFiles;
 namespace NetLearn.Serving;
 
 /// <summary>
-/// Reads model files for the server: <c>model.nlm</c> and <c>model.nlm.enc</c> (AES-GCM, decrypted in memory); checks <c>FILE.sig</c> signatures when a public key is configured, and refuses unsigned files when
+/// Reads model files for the server: <c>model.nlm</c>, <c>model.onnx</c> (ONNX Runtime), and either encrypted
+/// (<c>.enc</c>, AES-GCM, decrypted in memory); checks <c>FILE.sig</c> signatures when a public key is configured, and refuses unsigned files when
 /// signatures are required.
 /// </summary>
 public sealed class ModelLoader : IDisposable
 {
     /// <summary>File names a version folder may hold, in order of preference.</summary>
-    public static readonly IReadOnlyList<string> ModelFileNames = ["model.nlm", "model.nlm" + ModelProtection.EncryptedExtension];
+    public static readonly IReadOnlyList<string> ModelFileNames = ["model.nlm", "model.nlm" + ModelProtection.EncryptedExtension, "model.onnx", "model.onnx" + ModelProtection.EncryptedExtension];
 
     private readonly ModelProtectionConfig _protection;
     private readonly ECDsa? _publicKey;
@@ -52,6 +53,11 @@ public sealed class ModelLoader : IDisposable
         if (path.EndsWith(ModelProtection.EncryptedExtension, StringComparison.Ordinal))
         {
             bytes = ModelProtection.Decrypt(bytes, Key(path), path);
+        }
+
+        if (path.EndsWith(".onnx", StringComparison.Ordinal) || path.EndsWith(".onnx" + ModelProtection.EncryptedExtension, StringComparison.Ordinal))
+        {
+            return OnnxServable.Load(path, bytes);
         }
 
         using var stream = new MemoryStream(bytes, writable: false);

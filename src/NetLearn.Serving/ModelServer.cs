@@ -85,6 +85,9 @@ public sealed class ModelServer : IAsyncDisposable
     /// <summary>The metrics.</summary>
     public ServerMetrics Metrics { get; }
 
+    /// <summary>The server's services (routing, logging, options), for diagnostics and tests.</summary>
+    public IServiceProvider Services => _app.Services;
+
     /// <summary>The configuration in force.</summary>
     public ServerConfig Config { get; }
 
@@ -194,6 +197,7 @@ public sealed class ModelServer : IAsyncDisposable
         var rest = new RestApi(repository, metrics, log);
         rest.Map(app);
         app.MapGet("/metrics", () => Results.Text(metrics.Render(repository), "text/plain; version=0.0.4; charset=utf-8")).WithMetadata(new RequiresAction(ServerAction.Metadata));
+        app.MapGet("/openapi.json", () => Results.Stream(typeof(ModelServer).Assembly.GetManifestResourceStream("NetLearn.Serving.openapi.json")!, "application/json")).WithMetadata(new RequiresAction(ServerAction.Metadata));
         app.MapGrpcService<GrpcInferenceService>();
         state.Repository = repository;
         state.Metrics = metrics;

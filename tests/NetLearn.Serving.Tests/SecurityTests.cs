@@ -85,6 +85,7 @@ public sealed class SecurityTests(SecureFixture fixture) : IClassFixture<SecureF
         { "POST", "v1/models/iris:predict", Row },
         { "POST", "v1/models/iris/versions/1:predict", Row },
         { "GET", "metrics", null },
+        { "GET", "openapi.json", null },
         { "GET", "no/such/route", null },
     };
 
