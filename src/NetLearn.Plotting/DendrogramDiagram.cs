@@ -10,7 +10,12 @@ namespace NetLearn.Plotting;
 /// </summary>
 internal static class DendrogramDiagram
 {
-    public static Chart Draw(double[,] z, IReadOnlyList<string>? labels)
+    /// <summary>
+    /// Validates a linkage matrix and lays it out as SciPy does: leaf order (depth-first, left child first), leaf k at
+    /// x = k, each link as a U of four points from the children's tops to the merge height, coloured by cluster below
+    /// 70 % of the largest distance.
+    /// </summary>
+    internal static (int[] Leaves, List<(double[] X, double[] Y, SP.Color Color)> Links) Layout(double[,] z)
     {
         ArgumentNullException.ThrowIfNull(z);
         int merges = z.GetLength(0);
@@ -18,11 +23,6 @@ internal static class DendrogramDiagram
         if (z.GetLength(1) != 4 || merges < 1)
         {
             throw new DataValidationException(string.Create(CultureInfo.InvariantCulture, $"A linkage matrix has n-1 rows and 4 columns (left id, right id, distance, size); got {merges} x {z.GetLength(1)}"));
-        }
-
-        if (labels is not null && labels.Count != n)
-        {
-            throw new DataValidationException(string.Create(CultureInfo.InvariantCulture, $"The linkage matrix joins {n} leaves but {labels.Count} labels were given"));
         }
 
         var used = new bool[n + merges];
@@ -58,38 +58,14 @@ internal static class DendrogramDiagram
         var above = SP.Color.FromHex("#555555");
         ColorLinks(n + merges - 1, null);
 
-        var plot = Theme.NewPlot();
+        var links = new List<(double[] X, double[] Y, SP.Color Color)>();
         for (int i = 0; i < merges; i++)
         {
             int id = n + i, a = (int)z[i, 0], b = (int)z[i, 1];
-            var link = plot.Add.Scatter(new[] { x[a], x[a], x[b], x[b] }, new[] { height[a], height[id], height[id], height[b] }, color[id]);
-            link.MarkerSize = 0;
-            link.LineWidth = 1.8f;
+            links.Add(([x[a], x[a], x[b], x[b]], [height[a], height[id], height[id], height[b]], color[id]));
         }
 
-        if (n <= 80)
-        {
-            double[] positions = [.. order.Select(leaf => x[leaf])];
-            string[] names = [.. order.Select(leaf => labels?[leaf] ?? leaf.ToString(CultureInfo.InvariantCulture))];
-            plot.Axes.Bottom.SetTicks(positions, [.. names.Select(s => Plot.Shorten(s, 16))]);
-            if (n > 12 || names.Any(s => s.Length > 6))
-            {
-                plot.Axes.Bottom.TickLabelStyle.Rotation = 90;
-                plot.Axes.Bottom.TickLabelStyle.Alignment = SP.Alignment.MiddleLeft;
-                plot.Axes.Bottom.MinimumSize = 20 + (7 * Math.Min(16, names.Max(s => s.Length)));
-            }
-        }
-        else
-        {
-            plot.Axes.Bottom.SetTicks([], []);
-            plot.XLabel(string.Create(CultureInfo.InvariantCulture, $"{n} leaves"));
-        }
-
-        plot.Axes.SetLimits(-0.5, n - 0.5, 0, maxHeight * 1.05 + (maxHeight == 0 ? 1 : 0));
-        plot.Grid.XAxisStyle.IsVisible = false;
-        plot.Title("Dendrogram");
-        plot.YLabel("Distance");
-        return new Chart(plot, Math.Clamp(200 + (n * 18), 700, 2400), 600);
+        return ([.. order], links);
 
         void Place(int id)
         {
@@ -145,5 +121,50 @@ internal static class DendrogramDiagram
                 stack.Push(((int)z[row, 0], mine));
             }
         }
+    }
+
+    /// <summary>Draws the dendrogram, leaves labelled by <paramref name="labels"/> or their row numbers.</summary>
+    public static Chart Draw(double[,] z, IReadOnlyList<string>? labels)
+    {
+        var layout = Layout(z);
+        int n = layout.Leaves.Length;
+        if (labels is not null && labels.Count != n)
+        {
+            throw new DataValidationException(string.Create(CultureInfo.InvariantCulture, $"The linkage matrix joins {n} leaves but {labels.Count} labels were given"));
+        }
+
+        var order = layout.Leaves;
+        double maxHeight = layout.Links.Max(l => l.Y[1]);
+        var plot = Theme.NewPlot();
+        foreach (var (xs, ys, color) in layout.Links)
+        {
+            var link = plot.Add.Scatter(xs, ys, color);
+            link.MarkerSize = 0;
+            link.LineWidth = 1.8f;
+        }
+
+        if (n <= 80)
+        {
+            double[] positions = [.. order.Select((_, k) => (double)k)];
+            string[] names = [.. order.Select(leaf => labels?[leaf] ?? leaf.ToString(CultureInfo.InvariantCulture))];
+            plot.Axes.Bottom.SetTicks(positions, [.. names.Select(s => Plot.Shorten(s, 16))]);
+            if (n > 12 || names.Any(s => s.Length > 6))
+            {
+                plot.Axes.Bottom.TickLabelStyle.Rotation = 90;
+                plot.Axes.Bottom.TickLabelStyle.Alignment = SP.Alignment.MiddleLeft;
+                plot.Axes.Bottom.MinimumSize = 20 + (7 * Math.Min(16, names.Max(s => s.Length)));
+            }
+        }
+        else
+        {
+            plot.Axes.Bottom.SetTicks([], []);
+            plot.XLabel(string.Create(CultureInfo.InvariantCulture, $"{n} leaves"));
+        }
+
+        plot.Axes.SetLimits(-0.5, n - 0.5, 0, maxHeight * 1.05 + (maxHeight == 0 ? 1 : 0));
+        plot.Grid.XAxisStyle.IsVisible = false;
+        plot.Title("Dendrogram");
+        plot.YLabel("Distance");
+        return new Chart(plot, Math.Clamp(200 + (n * 18), 700, 2400), 600);
     }
 }

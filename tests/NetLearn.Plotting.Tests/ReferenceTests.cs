@@ -110,3 +110,34 @@ public sealed class ReferenceTests
         }
     }
 }
+
+/// <summary>The dendrogram layout against <c>scipy.cluster.hierarchy.dendrogram</c> (which puts leaf k at x = 5 + 10k).</summary>
+public sealed class DendrogramReferenceTests
+{
+    [Fact]
+    public void Leaf_order_and_links_match_scipy()
+    {
+        var fixture = Fixture.Load("dendrogram.json");
+        var rows = fixture.GetProperty("linkage").EnumerateArray().Select(r => r.Doubles()).ToArray();
+        var z = new double[rows.Length, 4];
+        for (int i = 0; i < rows.Length; i++)
+        {
+            for (int j = 0; j < 4; j++)
+            {
+                z[i, j] = rows[i][j];
+            }
+        }
+
+        var (leaves, links) = DendrogramDiagram.Layout(z);
+        Assert.Equal(fixture.GetProperty("leaves").EnumerateArray().Select(v => v.GetInt32()), leaves);
+        var expected = fixture.GetProperty("icoord").EnumerateArray().Select(r => r.Doubles())
+            .Zip(fixture.GetProperty("dcoord").EnumerateArray().Select(r => r.Doubles()))
+            .Select(p => Key(p.First.Select(x => (x - 5) / 10).ToArray(), p.Second))
+            .Order().ToList();
+        var actual = links.Select(l => Key(l.X, l.Y)).Order().ToList();
+        Assert.Equal(expected, actual);
+    }
+
+    private static string Key(double[] x, double[] y) =>
+        string.Join(";", x.Zip(y, (a, b) => FormattableString.Invariant($"{a:F6},{b:F6}")));
+}

@@ -13,6 +13,7 @@ Output: tests/NetLearn.Plotting.Tests/Fixtures/
                        average_precision_score and calibration_curve (uniform, 10 bins) on seeded scores;
                        silhouette_samples on seeded blobs
     kde.json           SciPy gaussian_kde (Scott's bandwidth) evaluated on a grid
+    dendrogram.json    a SciPy average-linkage matrix and scipy.cluster.hierarchy.dendrogram's leaf order and links
 """
 import json
 import os
@@ -20,6 +21,7 @@ import os
 import numpy as np
 import pandas as pd
 from scipy import stats
+from scipy.cluster.hierarchy import dendrogram, linkage
 from sklearn.calibration import calibration_curve
 from sklearn.datasets import make_blobs
 from sklearn.metrics import (average_precision_score, precision_recall_curve, roc_auc_score, roc_curve,
@@ -114,4 +116,10 @@ grid = np.linspace(-1, 15, 41)
 kde = stats.gaussian_kde(sample)  # Scott's rule
 with open(os.path.join(OUT, "kde.json"), "w") as f:
     json.dump({"sample": sample.tolist(), "grid": grid.tolist(), "density": kde(grid).tolist()}, f)
+# ---------------------------------------------------------------- dendrogram
+points = rng.normal(size=(14, 2)) + np.repeat([[0, 0], [5, 5]], 7, axis=0)
+z = linkage(points, "average")
+d = dendrogram(z, no_plot=True)
+with open(os.path.join(OUT, "dendrogram.json"), "w") as f:
+    json.dump({"linkage": z.tolist(), "leaves": d["leaves"], "icoord": d["icoord"], "dcoord": d["dcoord"]}, f)
 print("wrote", OUT)

@@ -193,7 +193,7 @@ public static class ProfileReport
                     return null;
                 }
 
-                var histogram = Plot.Histogram(values, c.Name, kde: c.Distinct > 10);
+                var histogram = Plot.Histogram(values, c.Name, kde: c.Distinct > 10 && !Warnings.IsLikelyId(c, p.Rows));
                 histogram.Plots[0].Title(string.Empty);
                 histogram.Plots[0].Legend.IsVisible = false;
                 return histogram;
