@@ -19,10 +19,12 @@ flock /tmp/netlearn-bench.lock bash -c "
 /usr/bin/python3 - "$log" <<'PY'
 import statistics, sys
 lines = open(sys.argv[1]).read().splitlines()
-def epochs(prefix):
-    return [float(l.split()[-1]) for l in lines if l.startswith(prefix + " epoch")]
-nl, pt = epochs("netlearn"), epochs("pytorch")
+def epochs(prefix, field):
+    return [float(l.split()[l.split().index(field) + 1]) for l in lines if l.startswith(prefix + " epoch")]
+nl, pt = epochs("netlearn", "seconds"), epochs("pytorch", "seconds")
+nlc, ptc = epochs("netlearn", "cpu_seconds"), epochs("pytorch", "cpu_seconds")
 acc = lambda p: [l.split()[2] for l in lines if l.startswith(p + " test_accuracy")]
 print(f"median epoch seconds: netlearn {statistics.median(nl):.2f} pytorch {statistics.median(pt):.2f} "
-      f"ratio {statistics.median(nl) / statistics.median(pt):.3f}; test accuracy netlearn {acc('netlearn')} pytorch {acc('pytorch')}")
+      f"ratio {statistics.median(nl) / statistics.median(pt):.3f}; median CPU seconds: netlearn {statistics.median(nlc):.2f} "
+      f"pytorch {statistics.median(ptc):.2f} ratio {statistics.median(nlc) / statistics.median(ptc):.3f}; test accuracy netlearn {acc('netlearn')} pytorch {acc('pytorch')}")
 PY
