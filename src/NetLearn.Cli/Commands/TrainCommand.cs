@@ -66,6 +66,12 @@ public static class TrainCommand
         }
 
         console.Human.MarkupLine($"Trained [bold]{Markup.Escape(result.Entry.Name)}[/] ({result.Entry.Task.ToString().ToLowerInvariant()}) on {result.TrainRows} rows in {Training.Format(result.FitSeconds)} s.");
+        if (result.Model.Final is Deep.Estimators.ITrainedNetwork { History.Epochs: [.., var last] } network)
+        {
+            string validation = last.ValidationLoss is { } vl ? $", validation loss {Training.Format(vl)}" : string.Empty;
+            console.Human.MarkupLine(Markup.Escape($"{network.History.Epochs.Count} epochs: training loss {Training.Format(last.TrainLoss)}{validation} (best epoch {network.History.BestEpoch}{(network.History.StoppedEarly ? ", stopped early" : string.Empty)})."));
+        }
+
         if (result.Metrics.Count > 0)
         {
             var table = new Spectre.Console.Table().AddColumn("metric").AddColumn(new TableColumn($"hold-out ({result.TestRows} rows)").RightAligned());

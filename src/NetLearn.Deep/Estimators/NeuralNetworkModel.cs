@@ -46,6 +46,7 @@ public abstract class NeuralNetworkModel<TOptions> : FittedModel<TOptions>, ITra
         _mean = mean;
         _scale = scale;
         History = history;
+        Network.to(DeepRuntime.Device); // a loaded network starts on the CPU; predictions run where training would
         Network.eval();
     }
 
