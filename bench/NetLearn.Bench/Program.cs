@@ -1,5 +1,6 @@
 // Fit-time benchmark: NetLearn and scikit-learn side by side on the same standardised data, same hyperparameters.
 // Usage: dotnet run -c Release --project bench/NetLearn.Bench [-- REPEATS]
+//        dotnet run -c Release --project bench/NetLearn.Bench -- linear [REPEATS] [TASK ...]   (see LinearPeer.cs)
 using System.Diagnostics;
 using System.Globalization;
 using NetLearn.Data;
@@ -7,6 +8,12 @@ using NetLearn.Datasets;
 using NetLearn.Estimators;
 using NetLearn.Linear;
 using NetLearn.Preprocessing;
+
+if (args.Length > 0 && args[0] == "linear")
+{
+    NetLearn.Bench.LinearPeer.Run(args[1..]);
+    return;
+}
 
 int repeats = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 20;
 string folder = Directory.CreateTempSubdirectory("netlearn-bench-").FullName;

@@ -40,6 +40,8 @@ public static class EstimatorCatalog
         Register(new CatalogEntry("knn-regressor", ModelTask.Regression, "k-nearest neighbours regression.", true, () => new KNeighborsRegressor()));
         Register(new CatalogEntry("linear-svc", ModelTask.Classification, "Linear support-vector classifier (liblinear dual coordinate descent).", true, () => new LinearSvc()));
         Register(new CatalogEntry("linear-svr", ModelTask.Regression, "Linear support-vector regression (liblinear dual coordinate descent).", true, () => new LinearSvr()));
+        Register(new CatalogEntry("sgd-classifier", ModelTask.Classification, "Linear classifier by stochastic gradient descent (hinge, log_loss, modified_huber).", true, () => new SgdClassifier()));
+        Register(new CatalogEntry("sgd-regressor", ModelTask.Regression, "Linear regression by stochastic gradient descent (squared_error, huber).", true, () => new SgdRegressor()));
         Register(new CatalogEntry("svc", ModelTask.Classification, "Kernel support-vector classifier (SMO, one-vs-one).", true, () => new Svc()));
         Register(new CatalogEntry("svr", ModelTask.Regression, "Kernel support-vector regression (SMO).", true, () => new Svr()));
         Register(new CatalogEntry("complement-nb", ModelTask.Classification, "Complement naive Bayes for counts (imbalanced classes).", false, () => new ComplementNB()));

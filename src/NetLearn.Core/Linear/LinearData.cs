@@ -87,10 +87,17 @@ internal sealed class LinearData
             yOffset = weights is null ? TensorPrimitives.Sum<double>(y) / n : TensorPrimitives.Dot<double>(weights, y) / total;
         }
 
+        // Non-numeric columns are converted first, in order, so that a text column fails with its own clear error.
+        var converted = new double[]?[p];
+        for (int c = 0; c < p; c++)
+        {
+            converted[c] = features.Columns[c] is NumericColumn ? null : features.Columns[c].ToDoubleArray();
+        }
+
         var badRow = new int[p];
         Parallel.For(0, p, c =>
         {
-            var source = features.Columns[c] is NumericColumn numeric ? numeric.Values : features.Columns[c].ToDoubleArray();
+            var source = converted[c] is { } array ? array : ((NumericColumn)features.Columns[c]).Values;
             var target = columns.AsSpan(c * n, n);
             badRow[c] = -1;
             for (int r = 0; r < n; r++)

@@ -37,6 +37,8 @@ internal static class CoreModels
         ModelRegistry.Register(Svc.KindName, SvcModel.Load);
         ModelRegistry.Register(LinearSvc.KindName, LinearSvcModel.Load);
         ModelRegistry.Register(LinearSvr.KindName, LinearSvrModel.Load);
+        ModelRegistry.Register(SgdClassifier.KindName, SgdClassifierModel.Load);
+        ModelRegistry.Register(SgdRegressor.KindName, SgdRegressorModel.Load);
         ModelRegistry.Register(Svr.KindName, SvrModel.Load);
         ModelRegistry.Register(DecisionTreeClassifier.KindName, DecisionTreeClassifierModel.Load);
         ModelRegistry.Register(DecisionTreeRegressor.KindName, DecisionTreeRegressorModel.Load);

@@ -1,0 +1,119 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using NetLearn.Data;
+using NetLearn.Estimators;
+using NetLearn.Linear;
+using NetLearn.Metrics;
+using NetLearn.Neighbors;
+using NetLearn.Svm;
+
+namespace NetLearn.Bench;
+
+/// <summary>
+/// `linear` mode: the linear family, SVC and kNN side by side with scikit-learn on the same data (bench/linear_peer.py
+/// generates it as raw float64 files). Both sides use the same thread count: Environment.ProcessorCount here (set it
+/// with DOTNET_PROCESSOR_COUNT), OMP_NUM_THREADS/OPENBLAS_NUM_THREADS for scikit-learn.
+/// Usage: dotnet run -c Release --project bench/NetLearn.Bench -- linear [REPEATS] [TASK ...]
+/// </summary>
+internal static class LinearPeer
+{
+    private static readonly string[] AllTasks = ["linreg", "ridge", "logistic", "lasso", "svc", "knn"];
+
+    public static void Run(string[] args)
+    {
+        int repeats = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 3;
+        string[] tasks = args.Length > 1 ? args[1..] : AllTasks;
+        string script = Path.Combine(AppContext.BaseDirectory, "linear_peer.py");
+        string folder = Path.Combine(Path.GetTempPath(), "netlearn-linear-bench");
+        if (!File.Exists(Path.Combine(folder, "svc.json")))
+        {
+            Python(script, ["gen", folder], threads: Environment.ProcessorCount);
+        }
+
+        int threads = Environment.ProcessorCount;
+        Console.WriteLine(FormattableString.Invariant($"threads: {threads} (both sides)"));
+        Console.WriteLine($"{"task",-10} {"rows",9} {"cols",5} {"fit NetLearn",13} {"fit sklearn",12} {"ratio",7} {"predict NL",11} {"predict sk",11} {"score NL",9} {"score sk",9}");
+        foreach (string task in tasks)
+        {
+            string data = task == "ridge" ? "linreg" : task;
+            var (xTrain, yTrain, xTest, yTest) = Load(folder, data);
+            bool classifier = task is "logistic" or "svc" or "knn";
+            Column target = classifier ? new NumericColumn("y", yTrain) : new NumericColumn("y", yTrain);
+            Func<IEstimator> create = task switch
+            {
+                "linreg" => () => new LinearRegression(),
+                "ridge" => () => new Ridge(new RidgeOptions { Alpha = 1.0 }),
+                "logistic" => () => new LogisticRegression(),
+                "lasso" => () => new Lasso(new LassoOptions { Alpha = 1.0 }),
+                "svc" => () => new Svc(),
+                "knn" => () => new KNeighborsClassifier(),
+                _ => throw new ArgumentException($"unknown task {task}"),
+            };
+
+            var fits = new List<double>();
+            var predicts = new List<double>();
+            double score = 0;
+            for (int r = 0; r < repeats; r++)
+            {
+                var clock = Stopwatch.StartNew();
+                var model = (IPredictor)create().FitModel(xTrain, target);
+                fits.Add(clock.Elapsed.TotalSeconds);
+                clock.Restart();
+                var predicted = model.Predict(xTest);
+                predicts.Add(clock.Elapsed.TotalSeconds);
+                var truth = new NumericColumn("y", yTest);
+                score = classifier ? ClassificationMetrics.Accuracy(truth, predicted) : RegressionMetrics.R2(truth, predicted);
+            }
+
+            var peer = JsonDocument.Parse(Python(script, ["run", folder, task, repeats.ToString(CultureInfo.InvariantCulture)], threads)).RootElement;
+            double ours = Median(fits), theirs = peer.GetProperty("fit").GetDouble();
+            Console.WriteLine(FormattableString.Invariant(
+                $"{task,-10} {xTrain.RowCount,9} {xTrain.ColumnCount,5} {ours,13:F4} {theirs,12:F4} {theirs / ours,6:F2}x {Median(predicts),11:F4} {peer.GetProperty("predict").GetDouble(),11:F4} {score,9:F4} {peer.GetProperty("score").GetDouble(),9:F4}"));
+        }
+    }
+
+    private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
+
+    private static (Table XTrain, double[] YTrain, Table XTest, double[] YTest) Load(string folder, string name)
+    {
+        using var meta = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, $"{name}.json")));
+        int p = meta.RootElement.GetProperty("columns").GetInt32();
+        return (Features(Path.Combine(folder, $"{name}.xtrain.f64"), p), Values(Path.Combine(folder, $"{name}.ytrain.f64")),
+            Features(Path.Combine(folder, $"{name}.xtest.f64"), p), Values(Path.Combine(folder, $"{name}.ytest.f64")));
+    }
+
+    private static double[] Values(string path) => MemoryMarshal.Cast<byte, double>(File.ReadAllBytes(path)).ToArray();
+
+    private static Table Features(string path, int p)
+    {
+        double[] all = Values(path);
+        int n = all.Length / p;
+        var columns = new Column[p];
+        for (int c = 0; c < p; c++)
+        {
+            var values = new double[n];
+            for (int r = 0; r < n; r++)
+            {
+                values[r] = all[(r * p) + c];
+            }
+
+            columns[c] = new NumericColumn(FormattableString.Invariant($"x{c}"), values);
+        }
+
+        return new Table(columns);
+    }
+
+    private static string Python(string script, string[] arguments, int threads)
+    {
+        var start = new ProcessStartInfo("/usr/bin/python3", [script, .. arguments]) { RedirectStandardOutput = true };
+        string count = threads.ToString(CultureInfo.InvariantCulture);
+        start.Environment["OMP_NUM_THREADS"] = count;
+        start.Environment["OPENBLAS_NUM_THREADS"] = count;
+        using var process = Process.Start(start)!;
+        string output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        return process.ExitCode == 0 ? output.Trim() : throw new InvalidOperationException($"python3 {string.Join(' ', arguments)} failed ({process.ExitCode})");
+    }
+}
