@@ -56,7 +56,7 @@ try
         double theirsCpu = peer["cpu_seconds"]!.GetValue<double>();
         string peerQuality = string.Join(", ", peer.Where(p => p.Key is not ("seconds" or "cpu_seconds" or "peak_rss_mb")).Select(p => $"{p.Key} {p.Value}"));
         Console.WriteLine(FormattableString.Invariant($"{label,-44} {ours,13:F3} {theirs,12:F3} {ours / theirs,5:F2}x {oursCpu,12:F3} {theirsCpu,11:F3} {oursCpu / theirsCpu,5:F2}x  {quality} | {peerQuality}"));
-        Console.WriteLine(FormattableString.Invariant($"{"",-44} peak memory: NetLearn process {peakMb} MB, scikit-learn process {peer["peak_rss_mb"]!.GetValue<double>():F0} MB"));
+        Console.WriteLine(FormattableString.Invariant($"{"",-44} peak memory: NetLearn process so far {peakMb} MB, scikit-learn process {peer["peak_rss_mb"]!.GetValue<double>():F0} MB"));
         File.Delete(path);
     }
 }

@@ -71,8 +71,17 @@ def fit(case, x):
         result["n_clusters"] = int(m.n_clusters_)
     result.setdefault("seconds", time.perf_counter() - start)
     result.setdefault("cpu_seconds", time.process_time() - cpu)
-    result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+    result["peak_rss_mb"] = peak_rss_mb()
     return result
+
+
+def peak_rss_mb():
+    # VmHWM restarts at exec; ru_maxrss would include the .NET parent's peak (Linux keeps it across execve).
+    with open("/proc/self/status", encoding="ascii") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024.0
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
 if __name__ == "__main__":
