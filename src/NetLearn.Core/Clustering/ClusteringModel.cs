@@ -42,8 +42,8 @@ internal static class Unsupervised
         return new Matrix(features.RowCount, features.ColumnCount, RowMajor(features));
     }
 
-    /// <summary>The table as one row-major array (numeric columns read in place), refusing missing and infinite values.</summary>
-    private static double[] RowMajor(Table features)
+    /// <summary>The table as one new row-major array (numeric columns read in place), refusing missing and infinite values.</summary>
+    public static double[] RowMajor(Table features)
     {
         int n = features.RowCount, p = features.ColumnCount;
         var data = new double[(long)n * p];
