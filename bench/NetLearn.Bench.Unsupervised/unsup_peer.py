@@ -2,7 +2,7 @@
 
     /usr/bin/python3 unsup_peer.py make CASE PATH      writes the case's data as raw float64 (int64 rows, int64 cols, values)
     /usr/bin/python3 unsup_peer.py fit CASE PATH       fits scikit-learn on that file; prints one JSON line:
-                                                       {"seconds": ..., "peak_rss_mb": ..., quality numbers}
+                                                       {"seconds": ..., "cpu_seconds": ..., "peak_rss_mb": ..., quality numbers}
 Cases: kmeans (make_blobs 1,000,000 x 10, k=8, n_init=1), pca (200,000 x 100, randomized, 10 components),
 tsne (digits, Barnes-Hut, PCA init), ward (make_blobs 20,000 x 10, ward, 8 clusters).
 """
@@ -47,6 +47,7 @@ def read(path):
 def fit(case, x):
     result = {}
     start = time.perf_counter()
+    cpu = time.process_time()
     if case == "kmeans":
         from sklearn.cluster import KMeans
         m = KMeans(n_clusters=8, n_init=1, random_state=0).fit(x)
@@ -61,6 +62,7 @@ def fit(case, x):
         emb = m.fit_transform(x)
         result["kl_divergence"] = float(m.kl_divergence_)
         seconds = time.perf_counter() - start
+        result["cpu_seconds"] = time.process_time() - cpu
         result["trustworthiness"] = float(trustworthiness(x, emb, n_neighbors=5))
         result["seconds"] = seconds
     elif case == "ward":
@@ -68,8 +70,18 @@ def fit(case, x):
         m = AgglomerativeClustering(n_clusters=8, linkage="ward").fit(x)
         result["n_clusters"] = int(m.n_clusters_)
     result.setdefault("seconds", time.perf_counter() - start)
-    result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+    result.setdefault("cpu_seconds", time.process_time() - cpu)
+    result["peak_rss_mb"] = peak_rss_mb()
     return result
+
+
+def peak_rss_mb():
+    # VmHWM restarts at exec; ru_maxrss would include the .NET parent's peak (Linux keeps it across execve).
+    with open("/proc/self/status", encoding="ascii") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024.0
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
 if __name__ == "__main__":

@@ -79,6 +79,20 @@ public sealed class UnsupervisedCommandTests : IClassFixture<CliFixture>
     }
 
     [Fact]
+    public async Task Cluster_gmm_reports_bic_and_embed_tsne_reports_kl_and_trustworthiness()
+    {
+        using var dir = new TempDir();
+        var gmm = await Expect.JsonAsync("cluster", "--data", _files.IrisCsv, "--model", "gmm", "--set", "n_components=3", "--set", "covariance_type=diag", "--drop", "target", "--out", dir.File("g.csv"), "--json");
+        Assert.Equal(3, gmm["n_clusters"]!.GetValue<int>());
+        Assert.True(gmm["metrics"]!["bic"]!.GetValue<double>() > gmm["metrics"]!["aic"]!.GetValue<double>());
+
+        var tsne = await Expect.JsonAsync("embed", "--data", _files.IrisCsv, "--model", "tsne", "--set", "perplexity=20", "--set", "n_iter=300", "--target", "target", "--out", dir.File("t.csv"), "--json");
+        Assert.InRange(tsne["kl_divergence"]!.GetValue<double>(), 0.0, 1.0);
+        Assert.InRange(tsne["trustworthiness"]!.GetValue<double>(), 0.95, 1.0);
+        Assert.Equal(["tsne0", "tsne1", "target"], CsvText.Read(dir.File("t.csv")).Header);
+    }
+
+    [Fact]
     public async Task Bad_requests_exit_with_code_2_and_say_what_to_do()
     {
         using var dir = new TempDir();

@@ -12,6 +12,7 @@ Output: tests/NetLearn.Core.Tests/Fixtures/unsupervised/
     dbscan.json          DBSCAN labels and core samples
     gmm.json             GaussianMixture from given initial parameters, for all four covariance types
     lof.json             LocalOutlierFactor negative outlier factors and labels
+    truncated_svd.json   TruncatedSVD (arpack, exact) on digits
     tsne.json            scikit-learn's Barnes-Hut t-SNE on digits: KL divergence and trustworthiness
 
 Generated data is written into the fixtures (shortest round-trip float repr) so .NET sees the same numbers.
@@ -242,6 +243,17 @@ def lof_fixture():
                             "contamination_01_offset": float(lof.offset_)})
 
 
+def truncated_svd_fixture():
+    from sklearn.decomposition import TruncatedSVD
+    X, _ = load("digits")
+    svd = TruncatedSVD(n_components=5, algorithm="arpack").fit(X)
+    write_json("truncated_svd.json", {
+        "components": floats(svd.components_), "explained_variance": floats(svd.explained_variance_),
+        "explained_variance_ratio": floats(svd.explained_variance_ratio_), "singular_values": floats(svd.singular_values_),
+        "transform_head": floats(svd.transform(X[:5])),
+    })
+
+
 def tsne_fixture():
     X, _ = load("digits")
     start = time.perf_counter()
@@ -253,12 +265,14 @@ def tsne_fixture():
                              "seconds": seconds})
 
 
+FIXTURES = {
+    "kmeans": kmeans_fixture, "pca": pca_fixture, "metrics": metrics_fixture, "agglomerative": agglomerative_fixture,
+    "dbscan": dbscan_fixture, "gmm": gmm_fixture, "lof": lof_fixture, "truncated_svd": truncated_svd_fixture,
+    "tsne": tsne_fixture,
+}
+
 if __name__ == "__main__":
-    kmeans_fixture()
-    pca_fixture()
-    metrics_fixture()
-    agglomerative_fixture()
-    dbscan_fixture()
-    gmm_fixture()
-    lof_fixture()
-    tsne_fixture()
+    # Optional arguments name the fixtures to (re)write; none writes all of them.
+    import sys
+    for name in sys.argv[1:] or FIXTURES:
+        FIXTURES[name]()

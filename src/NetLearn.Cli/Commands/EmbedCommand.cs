@@ -67,6 +67,10 @@ public static class EmbedCommand
                     info["explained_variance_ratio"] = new JsonArray([.. pca.ExplainedVarianceRatio.Select(v => (JsonNode?)v)]);
                     info["explained_variance_ratio_total"] = pca.ExplainedVarianceRatio.Sum();
                     break;
+                case TruncatedSVDModel svd:
+                    info["explained_variance"] = new JsonArray([.. svd.ExplainedVariance.Select(v => (JsonNode?)v)]);
+                    info["explained_variance_ratio"] = new JsonArray([.. svd.ExplainedVarianceRatio.Select(v => (JsonNode?)v)]);
+                    break;
                 case IObjectiveEmbedding objective:
                     foreach (var (key, value) in objective.EmbeddingMetrics)
                     {
@@ -123,7 +127,7 @@ public static class EmbedCommand
     }
 
     /// <summary>The catalog entries that make embeddings: transformers of the decomposition and manifold families.</summary>
-    internal static List<string> EmbeddingNames() => [.. EstimatorCatalog.All.Where(e => e.Task == ModelTask.Transform && e.Create() is PCA or IEmbeddingEstimator).Select(e => e.Name)];
+    internal static List<string> EmbeddingNames() => [.. EstimatorCatalog.All.Where(e => e.Task == ModelTask.Transform && e.Create() is PCA or TruncatedSVD or IEmbeddingEstimator).Select(e => e.Name)];
 
     private static double? Trustworthiness(Matrix x, Matrix embedding, int seed, CliConsole console)
     {

@@ -39,7 +39,32 @@ internal static class Unsupervised
                 $"{estimator} needs at least {minRows} rows, but the data has {features.RowCount}. Give it more rows"));
         }
 
-        return features.ToMatrix();
+        return new Matrix(features.RowCount, features.ColumnCount, RowMajor(features));
+    }
+
+    /// <summary>The table as one new row-major array (numeric columns read in place), refusing missing and infinite values.</summary>
+    public static double[] RowMajor(Table features)
+    {
+        int n = features.RowCount, p = features.ColumnCount;
+        var data = new double[(long)n * p];
+        for (int c = 0; c < p; c++)
+        {
+            var column = features[c];
+            ReadOnlySpan<double> values = column is NumericColumn numeric ? numeric.Values : column.ToDoubleArray();
+            for (int r = 0; r < n; r++)
+            {
+                double v = values[r];
+                if (!double.IsFinite(v))
+                {
+                    string what = double.IsNaN(v) ? "a missing value" : "an infinite value";
+                    throw new DataValidationException($"Found {what}. Impute it (SimpleImputer), drop the row, or use a model that accepts missing values", column: column.Name, row: r);
+                }
+
+                data[((long)r * p) + c] = v;
+            }
+        }
+
+        return data;
     }
 
     /// <summary>Number of distinct rows of <paramref name="x"/> (stops counting at <paramref name="limit"/>).</summary>

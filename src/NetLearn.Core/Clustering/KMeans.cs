@@ -175,30 +175,46 @@ internal sealed class KMeansData
         Weights = weights;
         Mean = new double[P];
         X = x.AsSpan().ToArray();
-        var variance = new double[P];
-        for (int j = 0; j < P; j++)
+        var (blocks, rows) = DenseKernels.Partition(N);
+        var sums = new double[blocks][];
+        Parallel.For(0, blocks, b =>
         {
-            double s = 0;
-            for (int i = 0; i < N; i++)
+            var s = new double[P];
+            for (int i = b * rows; i < Math.Min(N, (b + 1) * rows); i++)
             {
-                s += X[(i * P) + j];
+                System.Numerics.Tensors.TensorPrimitives.Add(s, X.AsSpan(i * P, P), s);
             }
 
-            Mean[j] = s / N;
-        }
-
-        for (int i = 0; i < N; i++)
+            sums[b] = s;
+        });
+        foreach (var s in sums)
         {
-            var row = X.AsSpan(i * P, P);
-            System.Numerics.Tensors.TensorPrimitives.Subtract(row, Mean, row);
-            for (int j = 0; j < P; j++)
-            {
-                variance[j] += row[j] * row[j];
-            }
+            System.Numerics.Tensors.TensorPrimitives.Add(Mean, s, Mean);
         }
 
-        MeanVariance = variance.Sum() / N / P;
-        SquaredNorms = DenseKernels.RowSquaredNorms(X, N, P);
+        System.Numerics.Tensors.TensorPrimitives.Divide(Mean, N, Mean);
+        var squares = new double[blocks][];
+        SquaredNorms = new double[N];
+        Parallel.For(0, blocks, b =>
+        {
+            var s = new double[P];
+            for (int i = b * rows; i < Math.Min(N, (b + 1) * rows); i++)
+            {
+                var row = X.AsSpan(i * P, P);
+                System.Numerics.Tensors.TensorPrimitives.Subtract(row, Mean, row);
+                System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(row, row, s, s);
+                SquaredNorms[i] = System.Numerics.Tensors.TensorPrimitives.Dot(row, row);
+            }
+
+            squares[b] = s;
+        });
+        double total = 0;
+        foreach (var s in squares)
+        {
+            total += s.Sum();
+        }
+
+        MeanVariance = total / N / P;
     }
 
     public int N { get; }
@@ -251,39 +267,86 @@ internal static class KMeansInitialization
         var closest = new double[n];
         DistancesTo(data, data.Row(first), closest);
         double pot = WeightedSum(closest, data.Weights);
-        var candidate = new double[n];
-        var bestCandidate = new double[n];
+        var candidates = new double[trials][];
+        for (int t = 0; t < trials; t++)
+        {
+            candidates[t] = new double[n];
+        }
+
+        var ids = new int[trials];
+        var pots = new double[trials];
         for (int c = 1; c < k; c++)
         {
-            double bestPot = double.PositiveInfinity;
-            int bestId = -1;
             var cumulative = Cumulative(closest, data.Weights);
             for (int t = 0; t < trials; t++)
             {
-                int id = Math.Min(n - 1, LowerBound(cumulative, rng.NextDouble() * pot));
-                DistancesTo(data, data.Row(id), candidate);
-                double candidatePot = 0;
-                for (int i = 0; i < n; i++)
-                {
-                    double d = Math.Min(candidate[i], closest[i]);
-                    candidate[i] = d;
-                    candidatePot += data.Weights[i] * d;
-                }
+                ids[t] = Math.Min(n - 1, LowerBound(cumulative, rng.NextDouble() * pot));
+            }
 
-                if (candidatePot < bestPot)
+            CandidateDistances(data, ids, closest, candidates, pots);
+            int best = 0;
+            for (int t = 1; t < trials; t++)
+            {
+                if (pots[t] < pots[best])
                 {
-                    bestPot = candidatePot;
-                    bestId = id;
-                    (bestCandidate, candidate) = (candidate, bestCandidate);
+                    best = t;
                 }
             }
 
-            data.Row(bestId).CopyTo(centers.AsSpan(c * p, p));
-            (closest, bestCandidate) = (bestCandidate, closest);
-            pot = bestPot;
+            data.Row(ids[best]).CopyTo(centers.AsSpan(c * p, p));
+            (closest, candidates[best]) = (candidates[best], closest);
+            pot = pots[best];
         }
 
         return centers;
+    }
+
+    // For each candidate row t: min(closest, ‖x − x_t‖²) for every row into candidates[t], and its weighted sum into pots[t].
+    // One blocked pass computes all candidates' distances through ‖x‖² − 2x·c + ‖c‖² (as scikit-learn's euclidean_distances).
+    private static void CandidateDistances(KMeansData data, int[] ids, double[] closest, double[][] candidates, double[] pots)
+    {
+        int n = data.N, p = data.P, m = ids.Length;
+        var rows = new double[m * p];
+        for (int t = 0; t < m; t++)
+        {
+            data.Row(ids[t]).CopyTo(rows.AsSpan(t * p, p));
+        }
+
+        double[] ct = DenseKernels.TransposePadded(rows, m, p, out int mPad);
+        var (blocks, per) = DenseKernels.Partition(n);
+        var partial = new double[blocks * m];
+        Parallel.For(0, blocks, b =>
+        {
+            const int Chunk = 256;
+            var dots = new double[Chunk * mPad];
+            int from = b * per, to = Math.Min(n, from + per);
+            for (int start = from; start < to; start += Chunk)
+            {
+                int len = Math.Min(Chunk, to - start);
+                DenseKernels.MultiplyRows(data.X, p, ct, mPad, dots, start, start + len, start);
+                for (int r = 0; r < len; r++)
+                {
+                    int i = start + r;
+                    for (int t = 0; t < m; t++)
+                    {
+                        double d = data.SquaredNorms[i] + data.SquaredNorms[ids[t]] - (2 * dots[(r * mPad) + t]);
+                        d = Math.Min(Math.Max(d, 0), closest[i]);
+                        candidates[t][i] = d;
+                        partial[(b * m) + t] += data.Weights[i] * d;
+                    }
+                }
+            }
+        });
+        for (int t = 0; t < m; t++)
+        {
+            double s = 0;
+            for (int b = 0; b < blocks; b++)
+            {
+                s += partial[(b * m) + t];
+            }
+
+            pots[t] = s;
+        }
     }
 
     /// <summary>k distinct rows drawn with probability ∝ weight.</summary>

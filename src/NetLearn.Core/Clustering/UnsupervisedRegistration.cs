@@ -10,6 +10,8 @@ internal static class UnsupervisedRegistration
     public static void RegisterEstimators()
     {
         EstimatorCatalog.Register(new CatalogEntry("kmeans", ModelTask.Clustering, "k-means (k-means++ seeding; Lloyd or Elkan).", false, () => new KMeans()));
+        EstimatorCatalog.Register(new CatalogEntry("minibatch-kmeans", ModelTask.Clustering, "Mini-batch k-means for data too large for full passes.", false, () => new MiniBatchKMeans()));
+        EstimatorCatalog.Register(new CatalogEntry("truncated-svd", ModelTask.Transform, "Truncated SVD (no centring; for sparse-like data).", false, () => new Decomposition.TruncatedSVD()));
         EstimatorCatalog.Register(new CatalogEntry("gmm", ModelTask.Clustering, "Gaussian mixture fitted by EM (full, tied, diag or spherical covariances).", false, () => new GaussianMixture()));
         EstimatorCatalog.Register(new CatalogEntry("agglomerative", ModelTask.Clustering, "Hierarchical agglomerative clustering (ward, complete, average, single).", false, () => new AgglomerativeClustering()));
         EstimatorCatalog.Register(new CatalogEntry("dbscan", ModelTask.Clustering, "Density-based clustering with noise (DBSCAN).", false, () => new DBSCAN()));
@@ -27,6 +29,7 @@ internal static class UnsupervisedRegistration
         ModelRegistry.Register(Anomaly.LocalOutlierFactor.KindName, Anomaly.LocalOutlierFactorModel.Load);
         ModelRegistry.Register(Anomaly.IsolationForest.KindName, Anomaly.IsolationForestModel.Load);
         ModelRegistry.Register(Manifold.TSNE.KindName, Manifold.TSNEModel.Load);
+        ModelRegistry.Register(Decomposition.TruncatedSVD.KindName, Decomposition.TruncatedSVDModel.Load);
         ModelRegistry.Register(Decomposition.PCA.KindName, Decomposition.PCAModel.Load);
     }
 }

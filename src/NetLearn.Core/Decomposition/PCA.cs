@@ -83,15 +83,20 @@ public sealed class PCA(PCAOptions? options = null)
     public override PCAModel Fit(Table features, Column? target = null, FitContext? context = null)
     {
         context ??= FitContext.Default;
-        var x = Unsupervised.Features(features, "PCA");
-        int n = x.Rows, p = x.Columns, limit = Math.Min(n, p);
+        Validation.Checks.NotEmpty(features, "PCA");
+        if (features.RowCount < 2)
+        {
+            throw new DataValidationException("PCA needs at least 2 rows, but the data has 1. Give it more rows");
+        }
+
+        int n = features.RowCount, p = features.ColumnCount, limit = Math.Min(n, p);
         double? requested = Options.NComponents;
         if (requested is >= 1 && requested.Value > limit)
         {
             throw new HyperparameterException("n_components", string.Create(CultureInfo.InvariantCulture, $"is {requested} but the data allows at most min(rows, columns) = {limit}"));
         }
 
-        double[] a = x.AsSpan().ToArray();
+        double[] a = Unsupervised.RowMajor(features); // our own copy: centred in place
         var mean = new double[p];
         for (int i = 0; i < n; i++)
         {

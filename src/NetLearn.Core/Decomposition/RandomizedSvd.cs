@@ -24,11 +24,13 @@ internal static class RandomizedSvd
             omega[i] = Unsupervised.Gaussian(rng);
         }
 
-        double[] q = Orthonormalize(DenseKernels.Multiply(a, n, p, omega, l), n, l);
+        // Between power iterations one Gram–Schmidt pass keeps the basis well conditioned (scikit-learn uses LU there);
+        // the final basis gets the full two passes.
+        double[] q = Orthonormalize(DenseKernels.Multiply(a, n, p, omega, l), n, l, passes: iterations > 0 ? 1 : 2);
         for (int it = 0; it < iterations; it++)
         {
             double[] z = Orthonormalize(DenseKernels.TransposeMultiply(a, n, p, q, l), p, l);
-            q = Orthonormalize(DenseKernels.Multiply(a, n, p, z, l), n, l);
+            q = Orthonormalize(DenseKernels.Multiply(a, n, p, z, l), n, l, passes: it == iterations - 1 ? 2 : 1);
         }
 
         // B = Qᵀ A (l × p), exact SVD of the small matrix.
@@ -58,7 +60,7 @@ internal static class RandomizedSvd
     }
 
     /// <summary>An orthonormal basis of the columns of the row-major n×m matrix <paramref name="y"/> (row-major, same shape).</summary>
-    public static double[] Orthonormalize(double[] y, int n, int m)
+    public static double[] Orthonormalize(double[] y, int n, int m, int passes = 2)
     {
         // Column-major copy: column j at [j·n, (j+1)·n).
         var cols = new double[n * m];
@@ -75,7 +77,7 @@ internal static class RandomizedSvd
         {
             var v = cols.AsSpan(j * n, n);
             double original = Math.Sqrt(System.Numerics.Tensors.TensorPrimitives.Dot(v, v));
-            for (int pass = 0; pass < 2; pass++)
+            for (int pass = 0; pass < passes; pass++)
             {
                 for (int i = 0; i < j; i++)
                 {

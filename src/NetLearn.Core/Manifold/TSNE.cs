@@ -653,18 +653,26 @@ internal sealed class SpaceTree
     private readonly int _d;
     private readonly int _children;
     private readonly double[] _y;
-    private readonly List<double> _center = [];
-    private readonly List<double> _halfWidth = [];
-    private readonly List<double> _mass = [];
-    private readonly List<int> _count = [];
-    private readonly List<int> _firstChild = [];
-    private readonly List<int> _point = [];
+    private double[] _center;
+    private double[] _halfWidth;
+    private double[] _mass;
+    private int[] _count;
+    private int[] _firstChild;
+    private int[] _point;
+    private int _nodes;
 
     public SpaceTree(double[] y, int n, int d)
     {
         _d = d;
         _children = 1 << d;
         _y = y;
+        int capacity = Math.Max(16, 4 * n);
+        _center = new double[capacity * d];
+        _mass = new double[capacity * d];
+        _halfWidth = new double[capacity];
+        _count = new int[capacity];
+        _firstChild = new int[capacity];
+        _point = new int[capacity];
         Span<double> min = stackalloc double[d];
         Span<double> max = stackalloc double[d];
         min.Fill(double.PositiveInfinity);
@@ -700,21 +708,24 @@ internal sealed class SpaceTree
 
     private int NewNode(ReadOnlySpan<double> center, double halfWidth)
     {
-        int id = _count.Count;
-        foreach (double v in center)
+        if (_nodes == _count.Length)
         {
-            _center.Add(v);
+            int capacity = _count.Length * 2;
+            Array.Resize(ref _center, capacity * _d);
+            Array.Resize(ref _mass, capacity * _d);
+            Array.Resize(ref _halfWidth, capacity);
+            Array.Resize(ref _count, capacity);
+            Array.Resize(ref _firstChild, capacity);
+            Array.Resize(ref _point, capacity);
         }
 
-        for (int c = 0; c < _d; c++)
-        {
-            _mass.Add(0);
-        }
-
-        _halfWidth.Add(halfWidth);
-        _count.Add(0);
-        _firstChild.Add(-1);
-        _point.Add(-1);
+        int id = _nodes++;
+        center.CopyTo(_center.AsSpan(id * _d, _d));
+        _mass.AsSpan(id * _d, _d).Clear();
+        _halfWidth[id] = halfWidth;
+        _count[id] = 0;
+        _firstChild[id] = -1;
+        _point[id] = -1;
         return id;
     }
 

@@ -94,3 +94,21 @@ public class KMeansTests
         Assert.Throws<HyperparameterException>(() => new KMeans(new KMeansOptions { NClusters = 0 }));
     }
 }
+
+/// <summary>MiniBatchKMeans: close to full k-means on well-separated blobs.</summary>
+public class MiniBatchKMeansTests
+{
+    [Fact]
+    public void ReachesNearlyTheFullKMeansInertia()
+    {
+        var f = Unsup.Load("kmeans.json");
+        var x = f.GetProperty("X").Table();
+        var full = new KMeans(new KMeansOptions { NClusters = 5, RandomState = 0 }).Fit(x);
+        var mini = new MiniBatchKMeans(new MiniBatchKMeansOptions { NClusters = 5, BatchSize = 100, RandomState = 0 }).Fit(x);
+        Assert.InRange(mini.Inertia, full.Inertia, full.Inertia * 1.05);
+        Assert.Equal(5, mini.Labels.Distinct().Count());
+        Assert.Equal(mini.Labels, mini.Predict(x.ToMatrix()));
+        var again = new MiniBatchKMeans(new MiniBatchKMeansOptions { NClusters = 5, BatchSize = 100, RandomState = 0 }).Fit(x);
+        Unsup.SameMatrix(mini.ClusterCenters, again.ClusterCenters);
+    }
+}
