@@ -48,7 +48,10 @@ for (int seed = 0; seed < taskSeeds; seed++)
     seconds.Add(clock.Elapsed.TotalSeconds);
 }
 
-Report("breast_cancer logistic, CV log loss", 30, taskSeeds, [.. random.Select(v => -v)], [.. tpe.Select(v => -v)], double.NaN, seconds.Average());
+if (taskSeeds > 0)
+{
+    Report("breast_cancer logistic, CV log loss", 30, taskSeeds, [.. random.Select(v => -v)], [.. tpe.Select(v => -v)], double.NaN, seconds.Average());
+}
 
 void Compare(string name, SearchSpace searchSpace, Func<IReadOnlyDictionary<string, string>, double> objective, int budget, double optimum)
 {

@@ -76,7 +76,12 @@ public sealed record RandomSampler : ISearchSampler
 /// <param name="StartupTrials">Random trials before the model is used.</param>
 /// <param name="Candidates">Draws from l(x) scored per parameter.</param>
 /// <param name="PriorWeight">Weight of the uniform prior component in both densities.</param>
-public sealed record TpeSampler(int StartupTrials = 10, int Candidates = 24, double PriorWeight = 1.0) : ISearchSampler
+/// <param name="Multivariate">
+/// Model the unconditional numeric parameters jointly (one multivariate Parzen estimator with product kernels, Falkner,
+/// Klein and Hutter 2018, "BOHB"; Optuna's <c>multivariate=True</c>), which captures interactions between them;
+/// categorical and conditional parameters stay univariate.
+/// </param>
+public sealed record TpeSampler(int StartupTrials = 10, int Candidates = 24, double PriorWeight = 1.0, bool Multivariate = true) : ISearchSampler
 {
     private static readonly double LogSqrt2Pi = 0.5 * Math.Log(2 * Math.PI);
 
@@ -98,9 +103,24 @@ public sealed record TpeSampler(int StartupTrials = 10, int Candidates = 24, dou
         var good = sorted.Take(nGood).ToList();
         var bad = sorted.Skip(nGood).ToList();
         var chosen = new Dictionary<string, string>(StringComparer.Ordinal);
+        var joint = space.Parameters.Where(p => p.When is null && p is FloatRange or IntRange).ToList();
+        if (Multivariate && joint.Count >= 2)
+        {
+            double[] u = SuggestJoint(JointUnits(good, joint), JointUnits(bad, joint), joint.Count, random);
+            for (int d = 0; d < joint.Count; d++)
+            {
+                chosen[joint[d].Name] = joint[d] switch
+                {
+                    FloatRange f => ParameterDistribution.Format(Math.Clamp(f.FromUnit(u[d]), f.Low, f.High)),
+                    IntRange i => i.FromUnit(u[d]).ToString(CultureInfo.InvariantCulture),
+                    _ => throw new InvalidOperationException(),
+                };
+            }
+        }
+
         foreach (var p in space.Parameters)
         {
-            if (p.When is not null && !p.When.Holds(chosen))
+            if ((p.When is not null && !p.When.Holds(chosen)) || chosen.ContainsKey(p.Name))
             {
                 continue;
             }
@@ -115,6 +135,116 @@ public sealed record TpeSampler(int StartupTrials = 10, int Candidates = 24, dou
         }
 
         return chosen;
+    }
+
+    private static double[][] JointUnits(List<Observation> trials, List<ParameterDistribution> joint)
+    {
+        var result = new List<double[]>();
+        foreach (var t in trials)
+        {
+            var u = new double[joint.Count];
+            bool ok = true;
+            for (int d = 0; d < joint.Count && ok; d++)
+            {
+                ok = t.Parameters.TryGetValue(joint[d].Name, out var text) && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double v);
+                if (ok)
+                {
+                    double value = double.Parse(text!, NumberStyles.Float, CultureInfo.InvariantCulture);
+                    u[d] = Math.Clamp(joint[d] is FloatRange f ? f.ToUnit(value) : ((IntRange)joint[d]).ToUnit(value), 0, 1);
+                }
+            }
+
+            if (ok)
+            {
+                result.Add(u);
+            }
+        }
+
+        return [.. result];
+    }
+
+    /// <summary>
+    /// Joint suggestion in the unit cube: product-kernel Parzen mixtures over good and bad points, bandwidth
+    /// 0.2·n^(−1/(d+4)) per dimension (Scott's rule as Optuna's multivariate TPE scales it), plus a wide prior at the centre.
+    /// </summary>
+    private double[] SuggestJoint(double[][] good, double[][] bad, int dims, Random random)
+    {
+        var l = JointParzen(good, dims);
+        var g = JointParzen(bad, dims);
+        double[] best = [.. Enumerable.Repeat(0.5, dims)];
+        double bestScore = double.NegativeInfinity;
+        for (int c = 0; c < Candidates; c++)
+        {
+            int k = Pick(l.Weight, random);
+            var x = new double[dims];
+            for (int d = 0; d < dims; d++)
+            {
+                x[d] = SampleTruncated(l.Mu[k][d], l.Sigma[k], random);
+            }
+
+            double score = JointLogDensity(l, x) - JointLogDensity(g, x);
+            if (score > bestScore)
+            {
+                bestScore = score;
+                best = x;
+            }
+        }
+
+        return best;
+    }
+
+    private (double[][] Mu, double[] Sigma, double[] Weight) JointParzen(double[][] observed, int dims)
+    {
+        int n = observed.Length;
+        double bandwidth = 0.2 * Math.Pow(Math.Max(n, 1), -1.0 / (dims + 4));
+        double[][] mus = [.. observed, [.. Enumerable.Repeat(0.5, dims)]];
+        double[] sigma = [.. Enumerable.Repeat(bandwidth, n), 1.0];
+        double total = n + PriorWeight;
+        double[] weight = [.. Enumerable.Repeat(1.0 / total, n), PriorWeight / total];
+        return (mus, sigma, weight);
+    }
+
+    private static double JointLogDensity((double[][] Mu, double[] Sigma, double[] Weight) m, double[] x)
+    {
+        var terms = new double[m.Mu.Length];
+        double max = double.NegativeInfinity;
+        for (int k = 0; k < terms.Length; k++)
+        {
+            double t = Math.Log(m.Weight[k]);
+            double s = m.Sigma[k];
+            for (int d = 0; d < x.Length; d++)
+            {
+                double mu = m.Mu[k][d];
+                double z = (x[d] - mu) / s;
+                double mass = NormalCdf((1 - mu) / s) - NormalCdf((0 - mu) / s);
+                t += -(0.5 * z * z) - LogSqrt2Pi - Math.Log(s) - Math.Log(Math.Max(mass, 1e-300));
+            }
+
+            terms[k] = t;
+            max = Math.Max(max, t);
+        }
+
+        double sum = 0;
+        foreach (double t in terms)
+        {
+            sum += Math.Exp(t - max);
+        }
+
+        return max + Math.Log(sum);
+    }
+
+    private static double SampleTruncated(double mu, double sigma, Random random)
+    {
+        for (int attempt = 0; attempt < 100; attempt++)
+        {
+            double x = mu + (sigma * Gaussian(random));
+            if (x is >= 0 and <= 1)
+            {
+                return x;
+            }
+        }
+
+        return random.NextDouble();
     }
 
     private static List<string> Values(List<Observation> trials, string name) =>

@@ -74,7 +74,7 @@ public class CalibrationTests
         // A weakly regularised logistic regression on few rows is overconfident; calibration should lower its held-out log loss.
         var (x, y) = Dataset.LoadXy("breast_cancer");
         var split = TrainTestSplit.Split(x, y, testSize: 0.5, seed: 3, stratify: true);
-        var raw = new LogisticRegression(new LogisticRegressionOptions { C = 1000, MaxIter = 2000 });
+        var raw = new LogisticRegression(new LogisticRegressionOptions { C = 1000, MaxIter = 300 });
         var calibrated = new CalibratedClassifier(raw, new CalibratedClassifierOptions { Method = method, Ensemble = ensemble }).Fit(split.XTrain, split.YTrain);
         // Isotonic maps can reach 0 and 1 exactly, which log loss punishes without bound: judge them by the Brier score.
         Func<NetLearn.Data.Column, NetLearn.LinearAlgebra.Matrix, NetLearn.Data.Column, double> loss = method == CalibrationMethod.Sigmoid ? ClassificationMetrics.LogLoss : ClassificationMetrics.BrierScore;
@@ -116,7 +116,7 @@ public class CalibrationTests
         Assert.InRange(ClassificationMetrics.Accuracy(y, model.Predict(x)), 0.9, 1.0);
         var cv = CrossValidation.CrossValidate(estimator, x, y, new CrossValidationOptions { Scoring = [Scorers.Get("neg_log_loss")] });
         Assert.Equal(5, cv.Folds.Count);
-        var search = HyperparameterSearch.Run(estimator, SearchSpace.Parse("method=choice(sigmoid,isotonic); estimator.C=choice(0.1,10)"), x, y, new SearchOptions { Strategy = SearchStrategy.Grid, Refit = false, Parallelism = 2 });
+        var search = HyperparameterSearch.Run(estimator, SearchSpace.Parse("method=choice(sigmoid,isotonic); estimator.C=choice(0.1,10)"), x, y, new SearchOptions { Strategy = SearchStrategy.Grid, Refit = false, Parallelism = 2, Cv = new StratifiedKFold(3) });
         Assert.Equal(4, search.Trials.Count(t => t.State == TrialState.Complete));
     }
 }
