@@ -105,4 +105,22 @@ public sealed class UnsupervisedCommandTests : IClassFixture<CliFixture>
         Expect.BadInput(await CliRunner.RunAsync("cluster", "--data", one, "--model", "kmeans", "--set", "n_clusters=1", "--out", dir.File("x.csv")), "at least 2 rows");
         Assert.False(File.Exists(dir.File("x.csv")));
     }
+
+    [Fact]
+    public async Task Cluster_and_embed_plot_draw_a_silhouette_plot_and_a_coloured_scatter()
+    {
+        using var dir = new TempDir();
+        string silhouette = dir.File("silhouette.png");
+        await Expect.JsonAsync("cluster", "--data", _files.IrisCsv, "--model", "kmeans", "--set", "n_clusters=3", "--drop", "target", "--out", dir.File("labels.csv"), "--plot", silhouette, "--json");
+        Assert.True(new FileInfo(silhouette).Length > 10_000, "the silhouette PNG is suspiciously small");
+
+        string scatter = dir.File("pca.svg");
+        await Expect.JsonAsync("embed", "--data", _files.IrisCsv, "--model", "pca", "--set", "n_components=2", "--target", "target", "--out", dir.File("xy.csv"), "--plot", scatter, "--json");
+        var svg = System.Xml.Linq.XDocument.Load(scatter);
+        Assert.Contains(svg.Descendants(), e => e.Name.LocalName == "text" && e.Value.Contains("coloured by target", StringComparison.Ordinal));
+
+        // One cluster cannot have a silhouette; a one-dimensional embedding has no scatter: exit 2 with the reason.
+        Expect.BadInput(await CliRunner.RunAsync("embed", "--data", _files.IrisCsv, "--model", "pca", "--set", "n_components=1", "--drop", "target", "--out", dir.File("x1.csv"), "--plot", dir.File("x1.png")), "n_components=2");
+        Expect.BadInput(await CliRunner.RunAsync("cluster", "--data", _files.IrisCsv, "--model", "kmeans", "--drop", "target", "--out", dir.File("x2.csv"), "--plot", dir.File("x.jpg")), ".png or .svg");
+    }
 }

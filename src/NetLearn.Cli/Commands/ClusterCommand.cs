@@ -4,8 +4,10 @@ using System.Text.Json.Nodes;
 using NetLearn.Clustering;
 using NetLearn.Data;
 using NetLearn.Estimators;
+using NetLearn.LinearAlgebra;
 using NetLearn.Metrics;
 using NetLearn.ModelFiles;
+using NetLearn.Plotting;
 using Spectre.Console;
 using Table = NetLearn.Data.Table;
 
@@ -30,10 +32,13 @@ public static class ClusterCommand
         var seed = new Option<int>("--seed") { Description = "random_state of the model unless --set gives one.", DefaultValueFactory = _ => 42 };
         var saveModel = new Option<string>("--save-model") { Description = "Also save the fitted preprocessing + model (.nlm); k-means and Gaussian mixtures then label new rows with 'netlearn predict'." };
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of a report." };
-        var command = new Command("cluster", "Cluster the rows of a data file and report cluster quality.") { data, model, set, output, target, drop, scale, seed, saveModel, json };
+        var plot = new Option<string?>("--plot") { Description = $"Also draw a silhouette plot of the clusters (.png or .svg; on a seeded sample of {PlotSample} rows above that)." };
+        var command = new Command("cluster", "Cluster the rows of a data file and report cluster quality.") { data, model, set, output, target, drop, scale, seed, saveModel, json, plot };
         command.SetAction(parse =>
         {
             string dataPath = parse.GetValue(data)!;
+            string? plotPath = parse.GetValue(plot);
+            EvaluationPlot.CheckPath(plotPath);
             var run = UnsupervisedRun.Fit(
                 console, dataPath, parse.GetValue(model)!, parse.GetValue(set) ?? [], parse.GetValue(drop) ?? [], parse.GetValue(target), parse.GetValue(scale), parse.GetValue(seed), [ModelTask.Clustering], "cluster");
             var clusters = (IClusteringModel)run.Model;
@@ -41,6 +46,11 @@ public static class ClusterCommand
             var metrics = Metrics(run, labels, parse.GetValue(seed), console);
             string outPath = parse.GetValue(output)!;
             new Table(new NumericColumn("cluster", [.. labels.Select(l => (double)l)])).Save(outPath);
+            if (plotPath is not null)
+            {
+                SaveSilhouettePlot(run.Transformed.ToMatrix(), labels, parse.GetValue(seed), plotPath);
+                console.Notice($"Plot: {Path.GetFullPath(plotPath)}");
+            }
             string? modelPath = parse.GetValue(saveModel);
             if (modelPath is not null)
             {
@@ -98,6 +108,28 @@ public static class ClusterCommand
     /// Internal scores on the preprocessed features of the non-noise rows (null when fewer than 2 clusters), the model's own
     /// objective (inertia, BIC/AIC), and agreement with --target over all rows.
     /// </summary>
+    /// <summary>Silhouette values are O(n²): above this many rows the plot is drawn for a seeded sample of this size.</summary>
+    internal const int PlotSample = 5_000;
+
+    private static void SaveSilhouettePlot(Matrix x, int[] labels, int seed, string path)
+    {
+        if (labels.Where(l => l != -1).Distinct().Count() < 2)
+        {
+            throw new UsageException("--plot draws a silhouette plot, which needs at least two clusters; this clustering found fewer.");
+        }
+
+        int[] rows = [.. Enumerable.Range(0, labels.Length)];
+        if (rows.Length > PlotSample)
+        {
+            var rng = new Random(seed);
+            rows = [.. rows.OrderBy(_ => rng.Next()).Take(PlotSample).Order()];
+        }
+
+        var chart = Plot.Silhouette(rows.Length == labels.Length ? x : x.TakeRows(rows), [.. rows.Select(i => labels[i])]);
+        chart.Title(FormattableString.Invariant($"Silhouette plot ({rows.Length} rows)"));
+        chart.Save(path);
+    }
+
     private static List<KeyValuePair<string, double?>> Metrics(UnsupervisedRun run, int[] labels, int seed, CliConsole console)
     {
         var x = run.Transformed.ToMatrix();

@@ -8,6 +8,7 @@ using NetLearn.LinearAlgebra;
 using NetLearn.Manifold;
 using NetLearn.Metrics;
 using NetLearn.ModelFiles;
+using NetLearn.Plotting;
 using Spectre.Console;
 using Table = NetLearn.Data.Table;
 
@@ -32,10 +33,13 @@ public static class EmbedCommand
         var seed = new Option<int>("--seed") { Description = "random_state of the model unless --set gives one.", DefaultValueFactory = _ => 42 };
         var saveModel = new Option<string>("--save-model") { Description = "Also save the fitted preprocessing + model (.nlm); PCA can then transform new rows." };
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of a report." };
-        var command = new Command("embed", "Reduce the rows of a data file to a few dimensions (PCA, t-SNE).") { data, model, set, output, target, drop, scale, seed, saveModel, json };
+        var plot = new Option<string?>("--plot") { Description = "Also draw the first two dimensions as a scatter plot (.png or .svg), coloured by --target when given." };
+        var command = new Command("embed", "Reduce the rows of a data file to a few dimensions (PCA, t-SNE).") { data, model, set, output, target, drop, scale, seed, saveModel, json, plot };
         command.SetAction(parse =>
         {
             string dataPath = parse.GetValue(data)!;
+            string? plotPath = parse.GetValue(plot);
+            EvaluationPlot.CheckPath(plotPath);
             string modelName = parse.GetValue(model)!;
             if (!EmbeddingNames().Contains(modelName))
             {
@@ -95,6 +99,16 @@ public static class EmbedCommand
             }
 
             new Table(columns).Save(outPath);
+            if (plotPath is not null)
+            {
+                if (embedding.Columns < 2)
+                {
+                    throw new UsageException("--plot draws the first two dimensions; set n_components=2 or more.");
+                }
+
+                Plot.Embedding(embedding, run.Target, run.Entry.Name.ToUpperInvariant()).Save(plotPath);
+                console.Notice($"Plot: {Path.GetFullPath(plotPath)}");
+            }
             info["out"] = outPath;
             string? modelPath = parse.GetValue(saveModel);
             if (modelPath is not null)
