@@ -145,4 +145,16 @@ public sealed class CvTuneTests : IClassFixture<CliFixture>
         Expect.BadInput(await CliRunner.RunAsync("tune", "--data", _files.IrisCsv, "--target", "target", "--model", "logistic-regression", "--space", "C=choice(-1,-2)", "--search", "grid", "--out", dir.File("x.nlm")), "trials failed", "C");
         Assert.False(File.Exists(dir.File("x.nlm")));
     }
+
+    [Fact]
+    public async Task Cv_plot_draws_one_box_of_fold_scores_per_scorer()
+    {
+        using var dir = new TempDir();
+        string svg = dir.File("cv.svg");
+        await Expect.JsonAsync("cv", "--data", _files.IrisCsv, "--target", "target", "--model", "logistic-regression", "--scoring", "accuracy,f1_macro", "--plot", svg, "--json");
+        var texts = System.Xml.Linq.XDocument.Load(svg).Descendants().Where(e => e.Name.LocalName == "text").Select(e => e.Value).ToList();
+        Assert.Contains(texts, t => t.Contains("accuracy", StringComparison.Ordinal));
+        Assert.Contains(texts, t => t.Contains("f1_macro", StringComparison.Ordinal));
+        Assert.Contains(texts, t => t.Contains("over 5 folds", StringComparison.Ordinal));
+    }
 }

@@ -1,8 +1,10 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
+using NetLearn.Data;
 using NetLearn.Estimators;
 using NetLearn.Metrics;
 using NetLearn.ModelSelection;
+using NetLearn.Plotting;
 using Spectre.Console;
 using Table = NetLearn.Data.Table;
 
@@ -24,19 +26,31 @@ public static class CvCommand
         var scoring = new Option<string>("--scoring") { Description = "Comma-separated scikit-learn scorer names (accuracy, f1_macro, roc_auc_ovr, neg_mean_squared_error, r2, ...). Default: accuracy or r2." };
         var seed = new Option<int>("--seed") { Description = "Seed of the fold shuffle.", DefaultValueFactory = _ => 42 };
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of a report." };
+        var plot = new Option<string?>("--plot") { Description = "Also draw the per-fold test scores as box plots, one per scorer (.png or .svg)." };
         var command = new Command("cv", "Cross-validate a model: fit and score it on K folds, each with preprocessing fitted on its own training rows.")
         {
-            data, target, model, set, drop, folds, repeats, scoring, seed, json,
+            data, target, model, set, drop, folds, repeats, scoring, seed, json, plot,
         };
         command.SetAction(parse =>
         {
             string dataPath = parse.GetValue(data)!;
+            string? plotPath = parse.GetValue(plot);
+            EvaluationPlot.CheckPath(plotPath);
             var prepared = ModelSetup.Prepare(Table.Load(dataPath), dataPath, parse.GetValue(target)!, parse.GetValue(model)!, parse.GetValue(set) ?? [], parse.GetValue(drop) ?? []);
             ModelSetup.Notes(console, prepared);
             var task = prepared.Entry.Task;
             var scorers = Scorers.Parse(parse.GetValue(scoring), task);
             var cv = ModelSetup.Splitter(task, parse.GetValue(folds), parse.GetValue(repeats), parse.GetValue(seed));
             var result = CrossValidation.CrossValidate(prepared.Pipeline, prepared.Features, prepared.Target, new CrossValidationOptions { Cv = cv, Scoring = scorers });
+            if (plotPath is not null)
+            {
+                var foldScores = new NumericColumn("test score", [.. scorers.SelectMany(s => result.TestScore(s.Name).Folds)]);
+                var scorerNames = Column.Create("scorer", [.. scorers.SelectMany(s => Enumerable.Repeat(s.Name, result.Folds.Count))]);
+                Plot.Box(foldScores, scorerNames)
+                    .Title(FormattableString.Invariant($"{prepared.Entry.Name}: test scores over {result.Folds.Count} folds"))
+                    .Save(plotPath);
+                console.Notice($"Plot: {Path.GetFullPath(plotPath)}");
+            }
             if (parse.GetValue(json))
             {
                 var scores = new JsonObject();
