@@ -43,12 +43,13 @@ public static class ClusterCommand
                 console, dataPath, parse.GetValue(model)!, parse.GetValue(set) ?? [], parse.GetValue(drop) ?? [], parse.GetValue(target), parse.GetValue(scale), parse.GetValue(seed), [ModelTask.Clustering], "cluster");
             var clusters = (IClusteringModel)run.Model;
             int[] labels = [.. clusters.Labels];
-            var metrics = Metrics(run, labels, parse.GetValue(seed), console);
+            var x = run.Transformed.ToMatrix();
+            var metrics = Metrics(run, x, labels, parse.GetValue(seed), console);
             string outPath = parse.GetValue(output)!;
             new Table(new NumericColumn("cluster", [.. labels.Select(l => (double)l)])).Save(outPath);
             if (plotPath is not null)
             {
-                SaveSilhouettePlot(run.Transformed.ToMatrix(), labels, parse.GetValue(seed), plotPath);
+                SaveSilhouettePlot(x, labels, parse.GetValue(seed), plotPath);
                 console.Notice($"Plot: {Path.GetFullPath(plotPath)}");
             }
             string? modelPath = parse.GetValue(saveModel);
@@ -118,21 +119,15 @@ public static class ClusterCommand
             throw new UsageException("--plot draws a silhouette plot, which needs at least two clusters; this clustering found fewer.");
         }
 
-        int[] rows = [.. Enumerable.Range(0, labels.Length)];
-        if (rows.Length > PlotSample)
-        {
-            var rng = new Random(seed);
-            rows = [.. rows.OrderBy(_ => rng.Next()).Take(PlotSample).Order()];
-        }
+        int[] rows = RowSample.Of(labels.Length, PlotSample, seed);
 
         var chart = Plot.Silhouette(rows.Length == labels.Length ? x : x.TakeRows(rows), [.. rows.Select(i => labels[i])]);
         chart.Title(FormattableString.Invariant($"Silhouette plot ({rows.Length} rows)"));
         chart.Save(path);
     }
 
-    private static List<KeyValuePair<string, double?>> Metrics(UnsupervisedRun run, int[] labels, int seed, CliConsole console)
+    private static List<KeyValuePair<string, double?>> Metrics(UnsupervisedRun run, Matrix x, int[] labels, int seed, CliConsole console)
     {
-        var x = run.Transformed.ToMatrix();
         int[] kept = [.. Enumerable.Range(0, labels.Length).Where(i => labels[i] != -1)];
         var keptX = kept.Length == labels.Length ? x : x.TakeRows(kept);
         int[] keptLabels = [.. kept.Select(i => labels[i])];

@@ -153,8 +153,7 @@ public static class EmbedCommand
 
         if (n > TrustworthinessSample)
         {
-            var rng = new Random(seed);
-            int[] rows = [.. Enumerable.Range(0, n).OrderBy(_ => rng.Next()).Take(TrustworthinessSample).Order()];
+            int[] rows = RowSample.Of(n, TrustworthinessSample, seed);
             console.Notice(string.Create(CultureInfo.InvariantCulture, $"note: trustworthiness computed on a sample of {TrustworthinessSample} rows."));
             return ClusteringMetrics.Trustworthiness(x.TakeRows(rows), embedding.TakeRows(rows), 5);
         }

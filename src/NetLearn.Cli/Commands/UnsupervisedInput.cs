@@ -80,3 +80,20 @@ internal sealed record UnsupervisedRun(CatalogEntry Entry, PipelineModel Pipelin
         return new UnsupervisedRun(entry, fitted, features, transformed, truth, seconds, features.RowCount);
     }
 }
+
+/// <summary>Seeded row samples for the O(n²) measures and plots of <c>cluster</c> and <c>embed</c>.</summary>
+internal static class RowSample
+{
+    /// <summary>All row indices when <paramref name="rows"/> ≤ <paramref name="size"/>, else a seeded sample of that size in row order.</summary>
+    public static int[] Of(int rows, int size, int seed)
+    {
+        if (rows <= size)
+        {
+            return [.. Enumerable.Range(0, rows)];
+        }
+
+        var rng = new Random(seed);
+        return [.. Enumerable.Range(0, rows).OrderBy(_ => rng.Next()).Take(size).Order()];
+    }
+}
+
