@@ -1,31 +1,92 @@
-// In-process prediction speed: the model's Predict + PredictProba on the benchmark's request rows, no HTTP.
-// The serving benchmark (bench/serving/run.py) compares the server's rows/s with this.
-// Usage: dotnet run -c Release --project bench/NetLearn.ServingBench -- MODEL.nlm BODY.json [SECONDS]
+// In-process prediction speed and a stage profile of the server's request path, no HTTP.
+// The serving benchmark (bench/serving/run.py) compares the server's rows/s with the in-process numbers.
+// Usage: dotnet bench/NetLearn.ServingBench/bin/Release/net10.0/NetLearn.ServingBench.dll inproc|stages MODEL.nlm BODY.json [SECONDS]
+//   inproc: one JSON line {"predict_rows_per_s", "predict_and_proba_rows_per_s"} (model calls on a ready table, one thread)
+//   stages: microseconds per request for each step of the named-column request path
+using System.Buffers;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using NetLearn.Data;
 using NetLearn.Estimators;
 using NetLearn.ModelFiles;
 using NetLearn.Serving;
+using NetLearn.Serving.Protocols;
 
-var model = (IClassifier)ModelFile.Load(args[0]);
-using var body = JsonDocument.Parse(File.ReadAllBytes(args[1]));
+string mode = args[0];
+var model = (IClassifier)ModelFile.Load(args[1]);
+byte[] bodyBytes = File.ReadAllBytes(args[2]);
+double seconds = args.Length > 3 ? double.Parse(args[3], CultureInfo.InvariantCulture) : 3;
+using var body = JsonDocument.Parse(bodyBytes);
 var table = RowConverter.ToTable(body.RootElement.GetProperty("rows"), model.InputSchema);
-double seconds = args.Length > 2 ? double.Parse(args[2], CultureInfo.InvariantCulture) : 3;
 
-for (int i = 0; i < 2000; i++)
+if (mode == "inproc")
 {
-    _ = model.Predict(table);
-    _ = model.PredictProba(table);
+    double predict = RowsPerSecond(() => model.Predict(table));
+    double both = RowsPerSecond(() =>
+    {
+        _ = model.Predict(table);
+        _ = model.PredictProba(table);
+    });
+    Console.WriteLine(FormattableString.Invariant($"{{\"predict_rows_per_s\": {predict:F0}, \"predict_and_proba_rows_per_s\": {both:F0}}}"));
+    return;
 }
 
-long calls = 0;
-var clock = Stopwatch.StartNew();
-while (clock.Elapsed.TotalSeconds < seconds)
+var servable = new NlmServable(model, new System.Text.Json.Nodes.JsonObject());
+var version = new ModelVersion("m", 1, args[1], default, servable, new ModelConfig(), new ServerMetrics());
+var output = new ArrayBufferWriter<byte>(1 << 16);
+var batch = JsonInputs.Rows(body.RootElement.GetProperty("rows"), model.InputSchema, "rows");
+var prediction = servable.Predict(batch);
+var stages = new (string Name, Action Run)[]
 {
-    _ = model.Predict(table);
-    _ = model.PredictProba(table);
-    calls++;
+    ("JsonDocument.Parse (old path)", () => JsonDocument.Parse(bodyBytes).Dispose()),
+    ("JsonDocument rows -> InputBatch (old path)", () => JsonInputs.Rows(body.RootElement.GetProperty("rows"), model.InputSchema, "rows")),
+    ("Utf8JsonReader -> InputBatch (fast path)", () => FastRows.TryRead(bodyBytes, model.InputSchema, out _)),
+    ("InputBatch -> Table", () => batch.ToTable()),
+    ("model.Predict", () => model.Predict(table)),
+    ("model.PredictProba", () => model.PredictProba(table)),
+    ("servable.Predict (labels + probabilities)", () => servable.Predict(batch)),
+    ("write response (Utf8JsonWriter)", () =>
+    {
+        output.ResetWrittenCount();
+        using var w = new Utf8JsonWriter(output);
+        JsonOutputs.WriteRows(w, version, prediction);
+    }),
+};
+foreach (var (name, run) in stages)
+{
+    for (int i = 0; i < 2000; i++)
+    {
+        run();
+    }
+
+    long allocated = GC.GetAllocatedBytesForCurrentThread();
+    long calls = 0;
+    var clock = Stopwatch.StartNew();
+    while (clock.Elapsed.TotalSeconds < seconds / stages.Length)
+    {
+        run();
+        calls++;
+    }
+
+    double us = clock.Elapsed.TotalMicroseconds / calls;
+    Console.WriteLine(FormattableString.Invariant($"{name,-45} {us,8:F2} us/request {(GC.GetAllocatedBytesForCurrentThread() - allocated) / (double)calls,10:F0} B/request"));
 }
 
-Console.WriteLine(FormattableString.Invariant($"{calls * table.RowCount / clock.Elapsed.TotalSeconds:F0}"));
+double RowsPerSecond(Action run)
+{
+    for (int i = 0; i < 2000; i++)
+    {
+        run();
+    }
+
+    long calls = 0;
+    var clock = Stopwatch.StartNew();
+    while (clock.Elapsed.TotalSeconds < seconds)
+    {
+        run();
+        calls++;
+    }
+
+    return calls * table.RowCount / clock.Elapsed.TotalSeconds;
+}

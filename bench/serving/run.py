@@ -1,25 +1,36 @@
 """Serving load benchmark: NetLearn's server vs scikit-learn behind FastAPI+uvicorn and Flask+gunicorn, side by side.
 
-usage: flock /tmp/netlearn-bench.lock /usr/bin/python3 bench/serving/run.py [SECONDS_PER_RUN]
-Same data, same model family (standardised logistic regression, 10 features, 3 classes), same request body
-({"rows": [...]} with 1 or 64 rows), same answer shape. wrk (2 threads) on loopback at 1, 16 and 64 connections.
-Every server may use both cores: NetLearn is one process (thread pool), the Python servers run 2 workers.
-Prints a Markdown table for docs/benchmarks.md.
+Three steps, so that no build runs while timing and each timed step stays short:
+  /usr/bin/python3 bench/serving/run.py prepare WORK            # data, peer models, NetLearn models (builds first)
+  /work/bin/bench /usr/bin/python3 bench/serving/run.py measure WORK logistic [SECONDS]   # one model, all servers
+  /work/bin/bench /usr/bin/python3 bench/serving/run.py measure WORK forest [SECONDS]
+  /usr/bin/python3 bench/serving/run.py table WORK              # Markdown table for docs/benchmarks.md
+Same data (5,000 x 10, 3 classes, seed 0), same model family on both sides (standardised logistic regression; a
+100-tree random forest), same request body ({"rows": [...]} with 1 or 64 rows), same answer shape (labels, classes,
+probabilities). wrk (2 threads; 1 for one connection) on loopback at 1, 16 and 64 connections. Every server may use
+both cores: NetLearn is one process (thread pool), the Python servers run 2 workers. `measure` also times in-process
+Predict on the same model in the same run (bench/NetLearn.ServingBench).
 """
+import json
 import os
 import re
 import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 HERE = os.path.join(ROOT, "bench", "serving")
-SECONDS = int(sys.argv[1]) if len(sys.argv) > 1 else 5
 PY = "/usr/bin/python3"
+CLI = os.path.join(ROOT, "src/NetLearn.Cli/bin/Release/net10.0/netlearn.dll")
+INPROC = os.path.join(ROOT, "bench/NetLearn.ServingBench/bin/Release/net10.0/NetLearn.ServingBench.dll")
+MODELS = {
+    "logistic": ("logistic-regression", ["max_iter=1000"], "sklearn_logistic.pkl", "logistic regression"),
+    "forest": ("random-forest-classifier", ["n_estimators=100", "random_state=0"], "sklearn_forest.pkl", "random forest, 100 trees"),
+}
+SERVERS = ["NetLearn", "FastAPI+uvicorn (2 workers)", "Flask+gunicorn (2 workers)"]
 
 
 def free_port():
@@ -52,62 +63,95 @@ def parse_wrk(text):
     p99 = seconds(re.search(r"\s99%\s+(\S+)", text).group(1))
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
     socket_errors = re.search(r"Socket errors: (.*)", text)
-    return rps, p50, p99, (int(errors.group(1)) if errors else 0), (socket_errors.group(1) if socket_errors else "")
+    return {"rps": rps, "p50": p50, "p99": p99, "errors": int(errors.group(1)) if errors else 0,
+            "socket_errors": socket_errors.group(1) if socket_errors else ""}
 
 
-def wrk(url, body, connections):
+def wrk(url, body, connections, seconds):
     env = dict(os.environ, BODY=body)
-    out = subprocess.run(["wrk", "-t", "2" if connections > 1 else "1", "-c", str(connections), "-d", f"{SECONDS}s", "--latency", "-s", os.path.join(HERE, "post.lua"), url],
-                         env=env, capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(["wrk", "-t", "2" if connections > 1 else "1", "-c", str(connections), "-d", f"{seconds}s", "--latency",
+                          "-s", os.path.join(HERE, "post.lua"), url], env=env, capture_output=True, text=True, check=True).stdout
     return parse_wrk(out)
 
 
-def main():
-    work = tempfile.mkdtemp(prefix="netlearn-serving-bench-")
+def prepare(work):
+    os.makedirs(work, exist_ok=True)
     subprocess.run([PY, os.path.join(HERE, "make_models.py"), work], check=True)
-    subprocess.run(["dotnet", "build", "-c", "Release", "-v", "q", "--nologo", os.path.join(ROOT, "src/NetLearn.Cli/NetLearn.Cli.csproj")], check=True, stdout=subprocess.DEVNULL)
-    subprocess.run(["dotnet", "build", "-c", "Release", "-v", "q", "--nologo", os.path.join(ROOT, "bench/NetLearn.ServingBench/NetLearn.ServingBench.csproj")], check=True, stdout=subprocess.DEVNULL)
-    cli = os.path.join(ROOT, "src/NetLearn.Cli/bin/Release/net10.0/netlearn.dll")
-    model = os.path.join(work, "m.nlm")
-    subprocess.run(["dotnet", cli, "train", "--data", os.path.join(work, "train.csv"), "--target", "target", "--model", "logistic-regression", "--test-size", "0", "--set", "max_iter=1000", "--out", model], check=True, stdout=subprocess.DEVNULL)
+    for project in ("src/NetLearn.Cli/NetLearn.Cli.csproj", "bench/NetLearn.ServingBench/NetLearn.ServingBench.csproj"):
+        subprocess.run(["/work/bin/heavy" if os.path.exists("/work/bin/heavy") else "env", "dotnet", "build", "-c", "Release", "-v", "q", "--nologo",
+                        os.path.join(ROOT, project)], check=True, stdout=subprocess.DEVNULL)
+    for name, (estimator, settings, _, _) in MODELS.items():
+        command = ["dotnet", CLI, "train", "--data", os.path.join(work, "train.csv"), "--target", "target", "--model", estimator, "--test-size", "0", "--out", os.path.join(work, f"{name}.nlm")]
+        for setting in settings:
+            command += ["--set", setting]
+        subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+
+
+def measure(work, model, seconds):
+    estimator, _, pickle_file, _ = MODELS[model]
+    nlm = os.path.join(work, f"{model}.nlm")
     bodies = {n: os.path.join(work, f"body_{n}.json") for n in (1, 64)}
-
-    inproc = float(subprocess.run(["dotnet", os.path.join(ROOT, "bench/NetLearn.ServingBench/bin/Release/net10.0/NetLearn.ServingBench.dll"), model, bodies[64], "3"],
-                                  capture_output=True, text=True, check=True).stdout.strip())
-
-    servers = {}
-    p = free_port()
-    servers["NetLearn"] = (["dotnet", cli, "serve", "--model", model, "--name", "m", "--port", str(p)], p, {})
-    p = free_port()
-    servers["FastAPI+uvicorn (2 workers)"] = (["uvicorn", "python_app:fastapi_app", "--workers", "2", "--port", str(p), "--log-level", "warning"], p, {"MODEL": os.path.join(work, "sklearn_logistic.pkl")})
-    p = free_port()
-    servers["Flask+gunicorn (2 workers)"] = (["gunicorn", "-w", "2", "-b", f"127.0.0.1:{p}", "--log-level", "warning", "python_app:flask_app"], p, {"MODEL": os.path.join(work, "sklearn_logistic.pkl")})
-
-    results = {}
-    for name, (command, port, extra) in servers.items():
-        env = dict(os.environ, **extra)
-        process = subprocess.Popen(command, cwd=HERE, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    inproc = json.loads(subprocess.run(["dotnet", INPROC, "inproc", nlm, bodies[64], "3"], capture_output=True, text=True, check=True).stdout)
+    servers = {
+        "NetLearn": (["dotnet", CLI, "serve", "--model", nlm, "--name", "m", "--port", "{port}"], {}),
+        "FastAPI+uvicorn (2 workers)": (["uvicorn", "python_app:fastapi_app", "--workers", "2", "--port", "{port}", "--log-level", "warning"], {"MODEL": os.path.join(work, pickle_file)}),
+        "Flask+gunicorn (2 workers)": (["gunicorn", "-w", "2", "-b", "127.0.0.1:{port}", "--log-level", "warning", "python_app:flask_app"], {"MODEL": os.path.join(work, pickle_file)}),
+    }
+    results = []
+    for name, (command, extra) in servers.items():
+        port = free_port()
+        command = [c.replace("{port}", str(port)) for c in command]
+        process = subprocess.Popen(command, cwd=HERE, env=dict(os.environ, **extra), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
         try:
             url = f"http://127.0.0.1:{port}/v1/models/m:predict"
             wait_ready(url, bodies[1])
             for rows, body in bodies.items():
-                wrk(url, body, 16)  # warm-up
+                wrk(url, body, 16, 2)  # warm-up (JIT, pools, caches)
                 for connections in (1, 16, 64):
-                    results[(name, rows, connections)] = wrk(url, body, connections)
+                    results.append(dict(wrk(url, body, connections, seconds), server=name, rows=rows, connections=connections))
         finally:
             os.killpg(process.pid, signal.SIGTERM)
             process.wait(timeout=30)
+    with open(os.path.join(work, f"results_{model}.json"), "w") as f:
+        json.dump({"model": model, "seconds": seconds, "inproc": inproc, "results": results, "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}, f, indent=1)
+    table(work, [model])
 
-    print(f"In-process Predict+PredictProba, 64-row batches: {inproc:,.0f} rows/s")
-    print()
-    print("| server | rows/request | connections | requests/s | rows/s | p50 ms | p99 ms | NetLearn req/s ÷ this | errors |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---|")
-    for (name, rows, connections), (rps, p50, p99, errors, socket_errors) in results.items():
-        ours = results[("NetLearn", rows, connections)][0]
-        print(f"| {name} | {rows} | {connections} | {rps:,.0f} | {rps * rows:,.0f} | {p50 * 1000:.2f} | {p99 * 1000:.2f} | {ours / rps:.1f}× | {errors or ''} {socket_errors} |")
-    best64 = max(results[("NetLearn", 64, c)][0] for c in (1, 16, 64)) * 64
-    print()
-    print(f"NetLearn server, 64-row requests: best {best64:,.0f} rows/s = {best64 / inproc:.0%} of in-process Predict rows/s")
+
+def table(work, models=None):
+    for model in models or MODELS:
+        path = os.path.join(work, f"results_{model}.json")
+        if not os.path.exists(path):
+            continue
+        data = json.load(open(path))
+        inproc = data["inproc"]["predict_rows_per_s"]
+        results = {(r["server"], r["rows"], r["connections"]): r for r in data["results"]}
+        print(f"**{MODELS[model][3]}** — in-process `Predict` (one thread, 64-row table): {inproc:,.0f} rows/s "
+              f"(`Predict` + `PredictProba`: {data['inproc']['predict_and_proba_rows_per_s']:,.0f} rows/s); measured {data['when']}")
+        print()
+        print("| server | rows/request | connections | requests/s | rows/s | p50 ms | p99 ms | NetLearn ÷ this (req/s) | p99 NetLearn ≤ this | errors |")
+        print("|---|---:|---:|---:|---:|---:|---:|---:|---|---|")
+        for (name, rows, connections), r in results.items():
+            ours = results[("NetLearn", rows, connections)]
+            ratio = "" if name == "NetLearn" else f"{ours['rps'] / r['rps']:.1f}×"
+            p99_ok = "" if name == "NetLearn" else ("yes" if ours["p99"] <= r["p99"] else "**no**")
+            errors = f"{r['errors'] or ''} {r['socket_errors']}".strip()
+            print(f"| {name} | {rows} | {connections} | {r['rps']:,.0f} | {r['rps'] * rows:,.0f} | {r['p50'] * 1000:.2f} | {r['p99'] * 1000:.2f} | {ratio} | {p99_ok} | {errors} |")
+        best = max(results[("NetLearn", 64, c)]["rps"] for c in (1, 16, 64)) * 64
+        print()
+        print(f"NetLearn server, 64-row requests: best {best:,.0f} rows/s = {best / inproc:.0%} of in-process `Predict` rows/s")
+        print()
+
+
+def main():
+    command, work = sys.argv[1], sys.argv[2]
+    if command == "prepare":
+        prepare(work)
+    elif command == "measure":
+        measure(work, sys.argv[3], int(sys.argv[4]) if len(sys.argv) > 4 else 5)
+    elif command == "table":
+        table(work)
+    else:
+        raise SystemExit(__doc__)
 
 
 if __name__ == "__main__":

@@ -42,6 +42,15 @@ public sealed class InputBatch
         }
     }
 
+    /// <summary>A batch over filled columns (taken, not copied): numbers for numeric columns, text for the others.</summary>
+    internal InputBatch(Schema schema, int rows, double[]?[] numbers, string?[]?[] texts)
+    {
+        Schema = schema;
+        Rows = rows;
+        _numbers = numbers;
+        _texts = texts;
+    }
+
     /// <summary>The model's input schema.</summary>
     public Schema Schema { get; }
 

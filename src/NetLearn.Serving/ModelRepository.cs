@@ -378,9 +378,10 @@ public sealed partial class ModelRepository : IAsyncDisposable
             {
                 var servable = await Task.Run(() => _loader.Load(path), cancellationToken).ConfigureAwait(false);
                 var modelVersion = new ModelVersion(entry.Name, version, path, stamp, servable, entry.Config, _metrics);
-                WarmUp(modelVersion);
+                long warmUpStarted = System.Diagnostics.Stopwatch.GetTimestamp();
+                string warmUp = WarmUp(modelVersion) ? "done" : "refused by the model (synthetic row)";
                 keep[version] = modelVersion;
-                _log.LogInformation("Loaded model '{Model}' version {Version} from {Path}", entry.Name, version, path);
+                _log.LogInformation("Loaded model '{Model}' version {Version} from {Path}; warm-up prediction {WarmUp} in {WarmUpMs:F1} ms", entry.Name, version, path, warmUp, System.Diagnostics.Stopwatch.GetElapsedTime(warmUpStarted).TotalMilliseconds);
             }
             catch (Exception e) when (e is NetLearnException or IOException or UnauthorizedAccessException or InvalidDataException or NotSupportedException)
             {
@@ -412,7 +413,8 @@ public sealed partial class ModelRepository : IAsyncDisposable
         }
     }
 
-    private static void WarmUp(ModelVersion version)
+    /// <summary>Runs one prediction before the version serves; false when the model refused the synthetic row.</summary>
+    private static bool WarmUp(ModelVersion version)
     {
         // One prediction so the first request does not pay for JIT compilation and lazy initialisation. Synthetic rows may
         // be refused by a model (missing values without an imputer, unknown categories): that is fine.
@@ -426,9 +428,11 @@ public sealed partial class ModelRepository : IAsyncDisposable
         try
         {
             _ = version.Servable.Predict(batch);
+            return true;
         }
         catch (NetLearnException)
         {
+            return false;
         }
     }
 

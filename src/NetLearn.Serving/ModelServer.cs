@@ -165,6 +165,11 @@ public sealed class ModelServer : IAsyncDisposable
             });
         }
 
+        if (TraceExport.Resolve(config.Tracing, Environment.GetEnvironmentVariable) is { } tracing)
+        {
+            TraceExport.Add(builder.Services, tracing);
+        }
+
         if (config.CorsOrigins.Count > 0)
         {
             builder.Services.AddCors(c => c.AddDefaultPolicy(p => p.WithOrigins([.. config.CorsOrigins]).AllowAnyHeader().WithMethods("GET", "POST").WithExposedHeaders(RequestIds.Header)));
@@ -321,8 +326,9 @@ internal sealed class RequestIds(RequestDelegate next)
 
     public Task InvokeAsync(HttpContext context)
     {
-        string? id = context.Request.Headers[Header].FirstOrDefault();
-        if (string.IsNullOrEmpty(id) || id.Length > 128 || !id.All(c => c is > ' ' and < (char)127))
+        var sent = context.Request.Headers[Header];
+        string? id = sent.Count > 0 ? sent[0] : null;
+        if (string.IsNullOrEmpty(id) || id.Length > 128 || id.AsSpan().ContainsAnyExceptInRange('!', '~'))
         {
             id = Guid.NewGuid().ToString("N");
         }

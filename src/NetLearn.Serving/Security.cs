@@ -26,6 +26,12 @@ public enum ServerAction
 
     /// <summary>Administer: repository index, load, unload. Implies the other actions.</summary>
     Admin,
+
+    /// <summary>
+    /// Read readiness only (server and model readiness, REST and gRPC): what a Kubernetes readiness probe's key needs, so a
+    /// probe credential cannot predict or read metadata. Implied by <see cref="Metadata"/>.
+    /// </summary>
+    Health,
 }
 
 /// <summary>A permission <c>ACTION:MODEL</c>: <c>infer:iris</c>, <c>metadata:*</c>, <c>admin:*</c> (<c>*</c> for any).</summary>
@@ -49,8 +55,9 @@ public sealed record Permission(ServerAction? Action, string Model)
             "infer" => ServerAction.Infer,
             "metadata" => ServerAction.Metadata,
             "admin" => ServerAction.Admin,
+            "health" => ServerAction.Health,
             "*" => null,
-            _ => throw new DataValidationException($"'{text}' is not a permission; use ACTION:MODEL with ACTION infer, metadata, admin or * and MODEL a model name or *"),
+            _ => throw new DataValidationException($"'{text}' is not a permission; use ACTION:MODEL with ACTION infer, metadata, health, admin or * and MODEL a model name or *"),
         };
         return model.Length == 0
             ? throw new DataValidationException($"'{text}' is not a permission; the model part is empty (use * for every model)")
@@ -59,7 +66,8 @@ public sealed record Permission(ServerAction? Action, string Model)
 
     /// <summary>True when this permission allows <paramref name="action"/> on <paramref name="model"/> (<c>*</c> = server-wide).</summary>
     public bool Allows(ServerAction action, string model) =>
-        (Action is null || Action == action || Action == ServerAction.Admin) && (Model == "*" || Model == model);
+        (Action is null || Action == action || Action == ServerAction.Admin || (Action == ServerAction.Metadata && action == ServerAction.Health))
+        && (Model == "*" || Model == model);
 }
 
 /// <summary>The server's authentication and per-caller rate limits.</summary>

@@ -1,7 +1,12 @@
+using System.Numerics.Tensors;
 using System.Text.Json.Nodes;
 using NetLearn.Data;
+using NetLearn.Ensembles;
 using NetLearn.Estimators;
+using NetLearn.Linear;
 using NetLearn.LinearAlgebra;
+using NetLearn.Pipelines;
+using NetLearn.Trees;
 
 namespace NetLearn.Serving;
 
@@ -83,6 +88,7 @@ public sealed class NlmServable : Servable
     private readonly IPredictor _predictor;
     private readonly IClassifier? _classifier;
     private readonly JsonObject _manifest;
+    private readonly bool _labelsAreArgMax;
 
     /// <summary>Wraps a loaded model.</summary>
     /// <exception cref="DataValidationException">The model makes no predictions (a transformer).</exception>
@@ -95,6 +101,7 @@ public sealed class NlmServable : Servable
         _classifier = model as IClassifier;
         _manifest = manifest;
         PredictionKind = _classifier?.Classes.Kind ?? ColumnKind.Numeric;
+        _labelsAreArgMax = _classifier is not null && _classifier.SupportsProbabilities() && LabelsAreArgMaxOfProbabilities(model);
     }
 
     /// <summary>The wrapped model.</summary>
@@ -120,8 +127,34 @@ public sealed class NlmServable : Servable
     {
         ArgumentNullException.ThrowIfNull(batch);
         var table = batch.ToTable();
+        if (_labelsAreArgMax)
+        {
+            // One model pass: the labels are the most probable classes, exactly as the model's own Predict derives them.
+            var probabilities = _classifier!.PredictProba(table);
+            var index = new int[probabilities.Rows];
+            for (int i = 0; i < index.Length; i++)
+            {
+                index[i] = TensorPrimitives.IndexOfMax<double>(probabilities.Row(i));
+            }
+
+            return new Prediction(_classifier.Classes.Take(index), probabilities);
+        }
+
         var values = _predictor.Predict(table);
         // Classifiers fitted without probabilities (an SVM without probability=true, LinearSVC) answer with labels only.
         return new Prediction(values, _classifier is { } classifier && classifier.SupportsProbabilities() ? classifier.PredictProba(table) : null);
     }
+
+    /// <summary>
+    /// Classifiers whose <c>Predict</c> is, by construction, the first most probable class of <c>PredictProba</c> (logistic
+    /// regression, decision trees, random and extra-trees forests; pipelines ending in one): the server computes the
+    /// probabilities once and takes the labels from them instead of running the model twice. Other classifiers (SVMs
+    /// with Platt probabilities, hard voting, calibrated models) keep their own <c>Predict</c>.
+    /// </summary>
+    internal static bool LabelsAreArgMaxOfProbabilities(IModel model) => model switch
+    {
+        LogisticRegressionModel or DecisionTreeClassifierModel or RandomForestClassifierModel or ExtraTreesClassifierModel => true,
+        PipelineModel pipeline => LabelsAreArgMaxOfProbabilities(pipeline.Final),
+        _ => false,
+    };
 }

@@ -42,6 +42,15 @@ public sealed record ServerConfig
     /// <summary>Decryption and signature checks of model files.</summary>
     public ModelProtectionConfig? ModelProtection { get; set; }
 
+    /// <summary><c>text</c> (one readable line per event, the default) or <c>json</c> (one JSON object per line) for <c>netlearn serve</c>'s log.</summary>
+    public string LogFormat { get; set; } = "text";
+
+    /// <summary>
+    /// OpenTelemetry tracing. When absent, tracing follows the standard environment variables
+    /// (<c>OTEL_EXPORTER_OTLP_ENDPOINT</c>, <c>OTEL_TRACES_EXPORTER</c>, <c>OTEL_SDK_DISABLED</c>) and is off when none is set.
+    /// </summary>
+    public TracingConfig? Tracing { get; set; }
+
     /// <summary>Reads and validates a configuration file.</summary>
     /// <exception cref="DataValidationException">The file is not valid JSON or a value is out of range; the message names it.</exception>
     public static ServerConfig Load(string path)
@@ -88,7 +97,13 @@ public sealed record ServerConfig
             model.Validate(name, file);
         }
 
+        if (LogFormat is not ("text" or "json"))
+        {
+            throw new DataValidationException($"log_format must be text or json (got '{LogFormat}')", "log_format", file: file);
+        }
+
         Auth?.Validate(file);
+        Tracing?.Validate(file);
     }
 }
 
@@ -241,6 +256,52 @@ public sealed record ModelProtectionConfig
 
     /// <summary>When true, a model without a valid signature is refused.</summary>
     public bool RequireSignature { get; set; }
+}
+
+/// <summary>OpenTelemetry trace export: where spans of inference requests go.</summary>
+public sealed record TracingConfig
+{
+    /// <summary><c>otlp</c> (the default), <c>console</c> (spans printed to standard output) or <c>none</c>.</summary>
+    public string Exporter { get; set; } = "otlp";
+
+    /// <summary>
+    /// The OTLP collector's base address (<c>http://collector:4317</c> for gRPC, <c>http://collector:4318</c> for
+    /// http/protobuf, where <c>/v1/traces</c> is appended); when absent, <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> or the
+    /// exporter's default (<c>http://localhost:4317</c>).
+    /// </summary>
+    public string? Endpoint { get; set; }
+
+    /// <summary><c>grpc</c> or <c>http/protobuf</c>; when absent, <c>OTEL_EXPORTER_OTLP_PROTOCOL</c> or <c>grpc</c>.</summary>
+    public string? Protocol { get; set; }
+
+    /// <summary>The <c>service.name</c> resource attribute; when absent, <c>OTEL_SERVICE_NAME</c> or <c>netlearn-serve</c>.</summary>
+    public string? ServiceName { get; set; }
+
+    /// <summary>Fraction of new traces recorded (0 to 1); a caller's sampled parent is always followed.</summary>
+    public double SampleRatio { get; set; } = 1;
+
+    internal void Validate(string? file)
+    {
+        if (Exporter is not ("otlp" or "console" or "none"))
+        {
+            throw new DataValidationException($"tracing.exporter must be otlp, console or none (got '{Exporter}')", "exporter", file: file);
+        }
+
+        if (Protocol is not (null or "grpc" or "http/protobuf"))
+        {
+            throw new DataValidationException($"tracing.protocol must be grpc or http/protobuf (got '{Protocol}')", "protocol", file: file);
+        }
+
+        if (Endpoint is not null && (!Uri.TryCreate(Endpoint, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")))
+        {
+            throw new DataValidationException($"tracing.endpoint must be an absolute http(s) address such as http://collector:4317 (got '{Endpoint}')", "endpoint", file: file);
+        }
+
+        if (!(SampleRatio is >= 0 and <= 1))
+        {
+            throw new DataValidationException($"tracing.sample_ratio must be between 0 and 1 (got {SampleRatio})", "sample_ratio", file: file);
+        }
+    }
 }
 
 // Settable (not init) properties: the source generator would otherwise reset defaults of absent keys to zero.

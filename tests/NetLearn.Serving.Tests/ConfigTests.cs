@@ -22,6 +22,8 @@ public sealed class ConfigTests
         Assert.Equal("latest", config.For("other").VersionPolicy);
         Assert.Equal(3, config.Auth!.RateLimitPerSecond);
         Assert.Empty(config.CorsOrigins);
+        Assert.Equal("text", config.LogFormat);
+        Assert.Null(config.Tracing);
     }
 
     [Theory]
@@ -32,6 +34,7 @@ public sealed class ConfigTests
     [InlineData("{\"auth\": {\"api_keys\": [{\"name\": \"a\", \"hash\": \"sha256:0000000000000000000000000000000000000000000000000000000000000000\", \"permissions\": [\"read:*\"]}]}}", "read:*")]
     [InlineData("{\"max_request_bytes\": 10}", "max_request_bytes")]
     [InlineData("not json", "not valid")]
+    [InlineData("{\"log_format\": \"xml\"}", "log_format")]
     public void Bad_configuration_is_refused_naming_the_setting(string json, string mention)
     {
         var e = Assert.ThrowsAny<NetLearnException>(() => ServerConfig.Load(Write(json)));

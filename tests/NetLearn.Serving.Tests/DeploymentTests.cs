@@ -58,7 +58,7 @@ public sealed partial class DeploymentTests
     public void Every_manifest_has_api_version_kind_and_name()
     {
         var docs = Manifests();
-        Assert.Equal(["ConfigMap", "Deployment", "HorizontalPodAutoscaler", "Service"], docs.Select(d => Text(d, "kind")).Order());
+        Assert.Equal(["ConfigMap", "Deployment", "HorizontalPodAutoscaler", "Secret", "Service"], docs.Select(d => Text(d, "kind")).Order());
         Assert.All(docs, d =>
         {
             Assert.Matches(@"^(v1|apps/v1|autoscaling/v2)$", Text(d, "apiVersion"));
@@ -80,11 +80,22 @@ public sealed partial class DeploymentTests
         Assert.Equal("true", Text(deployment, "spec", "template", "spec", "securityContext", "runAsNonRoot"));
         var container = (YamlMappingNode)Assert.Single((YamlSequenceNode)At(deployment, "spec", "template", "spec", "containers"));
         var portNames = ((YamlSequenceNode)At(container, "ports")).Select(p => Text(p, "name")).ToHashSet();
-        foreach (string probe in new[] { "livenessProbe", "readinessProbe" })
+        foreach (string probe in new[] { "livenessProbe", "startupProbe" })
         {
-            Assert.StartsWith("/v2/health/", Text(container, probe, "httpGet", "path"), StringComparison.Ordinal);
+            Assert.Equal("/v2/health/live", Text(container, probe, "httpGet", "path"));
             Assert.Contains(Text(container, probe, "httpGet", "port"), portNames);
         }
+
+        // Readiness needs credentials with auth on: an exec probe reading the key from the mounted Secret.
+        var secret = Kind(docs, "Secret");
+        string mountPath = Text(((YamlSequenceNode)At(container, "volumeMounts")).Single(m => Text(m, "name") == "probe-key"), "mountPath");
+        var volume = ((YamlSequenceNode)At(deployment, "spec", "template", "spec", "volumes")).Single(v => Text(v, "name") == "probe-key");
+        Assert.Equal(Text(secret, "metadata", "name"), Text(volume, "secret", "secretName"));
+        string command = ReadinessCommand(container);
+        Assert.Contains($"$(cat {mountPath}/probe-key)", command, StringComparison.Ordinal);
+        Assert.Contains("/v2/health/ready", command, StringComparison.Ordinal);
+        Assert.Contains("http://127.0.0.1:8080/", command, StringComparison.Ordinal);
+        Assert.Equal("8080", Text(((YamlSequenceNode)At(container, "ports")).Single(p => Text(p, "name") == "http"), "containerPort"));
 
         foreach (string kind in new[] { "requests", "limits" })
         {
@@ -103,7 +114,20 @@ public sealed partial class DeploymentTests
         string json = Text(Kind(docs, "ConfigMap"), "data", "server.json");
         string file = Path.Combine(Directory.CreateTempSubdirectory("netlearn-k8s-").FullName, "server.json");
         File.WriteAllText(file, json);
-        Assert.Equal(64, ServerConfig.Load(file).DefaultModel.MaxBatchSize);
+        var config = ServerConfig.Load(file);
+        Assert.Equal(64, config.DefaultModel.MaxBatchSize);
+
+        // Authentication is on, and the probe's key (the Secret's, hashed in server.json) may read readiness only.
+        var probeKey = Assert.Single(config.Auth!.ApiKeys, k => k.Name == "readiness-probe");
+        Assert.Equal(["health:*"], probeKey.Permissions);
+        Assert.True(ApiKeyHash.Verify(Text(secret, "stringData", "probe-key"), probeKey.Hash), "the Secret's probe key must match the hash in server.json");
+    }
+
+    private static string ReadinessCommand(YamlNode container)
+    {
+        string[] exec = [.. ((YamlSequenceNode)At(container, "readinessProbe", "exec", "command")).Select(a => ((YamlScalarNode)a).Value!)];
+        Assert.Equal(["sh", "-c"], exec[..2]);
+        return Assert.Single(exec[2..]);
     }
 
     [Fact]
@@ -147,15 +171,48 @@ public sealed partial class DeploymentTests
     }
 
     [Fact]
-    public async Task The_probe_paths_answer_on_a_real_server()
+    public async Task The_probes_pass_on_a_real_server_with_the_manifests_configuration_and_authentication_on()
     {
-        var deployment = Kind(Manifests(), "Deployment");
+        var docs = Manifests();
+        var deployment = Kind(docs, "Deployment");
         var container = ((YamlSequenceNode)At(deployment, "spec", "template", "spec", "containers"))[0];
-        await using var s = await TestServer.StartAsync();
-        foreach (string probe in new[] { "livenessProbe", "readinessProbe", "startupProbe" })
+        string dir = Directory.CreateTempSubdirectory("netlearn-k8s-probe-").FullName;
+        string configFile = Path.Combine(dir, "server.json");
+        File.WriteAllText(configFile, Text(Kind(docs, "ConfigMap"), "data", "server.json"));
+        await using var s = await TestServer.StartAsync(ServerConfig.Load(configFile));
+        Assert.True(s.Server.Config.Auth is not null);
+
+        // Liveness and startup: anonymous httpGet.
+        foreach (string probe in new[] { "livenessProbe", "startupProbe" })
         {
             Assert.Equal(200, (await s.GetAsync(Text(container, probe, "httpGet", "path"))).Status);
         }
+
+        // Readiness: the probe's own shell command, with the Secret mounted in a temp folder and the test server's port.
+        string probeKey = Text(Kind(docs, "Secret"), "stringData", "probe-key");
+        string mountPath = Text(((YamlSequenceNode)At(container, "volumeMounts")).Single(m => Text(m, "name") == "probe-key"), "mountPath");
+        string command = ReadinessCommand(container).Replace(mountPath, dir, StringComparison.Ordinal).Replace("http://127.0.0.1:8080/", s.Server.Address.ToString(), StringComparison.Ordinal);
+        File.WriteAllText(Path.Combine(dir, "probe-key"), probeKey);
+        Assert.Equal(0, await RunAsync(command));
+        File.WriteAllText(Path.Combine(dir, "probe-key"), "nlk_wrong-key");
+        Assert.NotEqual(0, await RunAsync(command));
+
+        // Without credentials readiness is refused; the probe key reads readiness only.
+        Assert.Equal(401, (await s.GetAsync("/v2/health/ready")).Status);
+        void Key(System.Net.Http.Headers.HttpRequestHeaders h) => h.Add("X-API-Key", probeKey);
+        Assert.Equal(200, (await s.GetAsync("/v2/health/ready", Key)).Status);
+        Assert.Equal(200, (await s.GetAsync("/v2/models/iris/ready", Key)).Status);
+        Assert.Equal(403, (await s.GetAsync("/v2/models/iris", Key)).Status);
+        Assert.Equal(403, (await s.GetAsync("/metrics", Key)).Status);
+        Assert.Equal(403, (await s.PostAsync("/v1/models/iris:predict", """{"rows": [{"sepal_length": 5.1, "sepal_width": 3.5, "petal_length": 1.4, "petal_width": 0.2}]}""", Key)).Status);
+    }
+
+    private static async Task<int> RunAsync(string shellCommand)
+    {
+        using var process = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("sh", ["-c", shellCommand]) { RedirectStandardError = true, RedirectStandardOutput = true })!;
+        await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return process.ExitCode;
     }
 
     [GeneratedRegex(@"dotnet publish (\S+\.csproj)")]

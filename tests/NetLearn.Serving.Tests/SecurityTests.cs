@@ -17,6 +17,7 @@ public sealed class SecureFixture : IAsyncLifetime
     public const string AdminKey = "admin-key-0123456789";
     public const string IrisKey = "iris-infer-key-0123456789";
     public const string ReaderKey = "reader-key-0123456789";
+    public const string ProbeKey = "probe-key-0123456789";
     public static readonly byte[] JwtSecret = RandomNumberGenerator.GetBytes(32);
 
     public TestServer Server { get; private set; } = null!;
@@ -33,6 +34,7 @@ public sealed class SecureFixture : IAsyncLifetime
                     new ApiKeyConfig { Name = "ops", Hash = ApiKeyHash.Pbkdf2(AdminKey, 1000), Permissions = ["admin:*"] },
                     new ApiKeyConfig { Name = "app", Hash = ApiKeyHash.Sha256(IrisKey), Permissions = ["infer:iris"] },
                     new ApiKeyConfig { Name = "reader", Hash = ApiKeyHash.Sha256(ReaderKey), Permissions = ["metadata:*"] },
+                    new ApiKeyConfig { Name = "probe", Hash = ApiKeyHash.Sha256(ProbeKey), Permissions = ["health:*"] },
                 ],
                 Jwt = new JwtConfig { Issuer = "https://issuer.test", Audience = "netlearn", SigningKey = Convert.ToBase64String(JwtSecret) },
             },
@@ -141,6 +143,15 @@ public sealed class SecurityTests(SecureFixture fixture) : IClassFixture<SecureF
         Assert.Equal(403, (await S.PostAsync("v2/repository/index", "", Reader)).Status);
     }
 
+    [Theory]
+    [MemberData(nameof(Routes))]
+    public async Task A_health_key_reads_readiness_and_nothing_else(string method, string path, string? body)
+    {
+        var (status, _, _) = await Call(method, path, body, h => h.Add("X-API-Key", SecureFixture.ProbeKey));
+        int expected = path == "no/such/route" ? 404 : path.EndsWith("ready", StringComparison.Ordinal) ? 200 : 403;
+        Assert.True(status == expected, $"{method} {path}: {status}, expected {expected}");
+    }
+
     [Fact]
     public async Task Jwt_bearer_tokens_carry_permissions_and_are_validated()
     {
@@ -168,6 +179,11 @@ public sealed class SecurityTests(SecureFixture fixture) : IClassFixture<SecureF
         Assert.Equal(StatusCode.PermissionDenied, wrongModel.StatusCode);
         var metadata = await client.ModelMetadataAsync(new ModelMetadataRequest { Name = "iris" }, new Metadata { { "authorization", "Bearer " + SecureFixture.Token(["metadata:*"]) } });
         Assert.Equal("iris", metadata.Name);
+        var probe = new Metadata { { "x-api-key", SecureFixture.ProbeKey } };
+        Assert.True((await client.ServerReadyAsync(new ServerReadyRequest(), probe)).Ready);
+        Assert.True((await client.ModelReadyAsync(new ModelReadyRequest { Name = "iris" }, probe)).Ready);
+        var probeMetadata = await Assert.ThrowsAsync<RpcException>(async () => await client.ModelMetadataAsync(new ModelMetadataRequest { Name = "iris" }, probe));
+        Assert.Equal(StatusCode.PermissionDenied, probeMetadata.StatusCode);
     }
 
     [Fact]

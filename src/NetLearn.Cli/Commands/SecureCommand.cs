@@ -15,7 +15,7 @@ public static class SecureCommand
         var command = new Command("secure", "Make API keys (and the hashes the server configuration stores), encrypt and sign model files.");
 
         var keyName = new Option<string>("--name") { Description = "The caller's name.", DefaultValueFactory = _ => "client" };
-        var permissions = new Option<string[]>("--permission") { Description = "ACTION:MODEL (infer:iris, metadata:*, admin:*); repeatable.", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => ["infer:*", "metadata:*"] };
+        var permissions = new Option<string[]>("--permission") { Description = "ACTION:MODEL (infer:iris, metadata:*, health:*, admin:*); repeatable.", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => ["infer:*", "metadata:*"] };
         var apiKey = new Command("api-key", "Print a new random API key and its config entry (only the PBKDF2 hash goes into server.json).") { keyName, permissions };
         apiKey.SetAction(parse =>
         {

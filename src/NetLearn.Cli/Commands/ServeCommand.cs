@@ -44,11 +44,24 @@ public static class ServeCommand
                 serverConfig = serverConfig with { GrpcPort = g };
             }
 
-            using var logging = LoggerFactory.Create(b => b.AddSimpleConsole(o =>
+            using var logging = LoggerFactory.Create(b =>
             {
-                o.SingleLine = true;
-                o.TimestampFormat = "HH:mm:ss ";
-            }).SetMinimumLevel(LogLevel.Information).AddFilter("Microsoft", LogLevel.Warning));
+                if (serverConfig.LogFormat == "json")
+                {
+                    // One JSON object per line with the message template's named values as fields, for log collectors.
+                    b.AddJsonConsole(o => o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ");
+                }
+                else
+                {
+                    b.AddSimpleConsole(o =>
+                    {
+                        o.SingleLine = true;
+                        o.TimestampFormat = "HH:mm:ss ";
+                    });
+                }
+
+                b.SetMinimumLevel(LogLevel.Information).AddFilter("Microsoft", LogLevel.Warning);
+            });
             await using var server = ModelServer.Create(new ServerOptions
             {
                 ModelPath = modelPath,

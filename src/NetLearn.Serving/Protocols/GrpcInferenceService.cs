@@ -27,13 +27,13 @@ internal sealed class GrpcInferenceService(ServerState state, ILogger<GrpcInfere
 
     public override async Task<ServerReadyResponse> ServerReady(ServerReadyRequest request, ServerCallContext context)
     {
-        await AuthorizeAsync(context, ServerAction.Metadata, "*").ConfigureAwait(false);
+        await AuthorizeAsync(context, ServerAction.Health, "*").ConfigureAwait(false);
         return new ServerReadyResponse { Ready = Repository.IsReady };
     }
 
     public override async Task<ModelReadyResponse> ModelReady(ModelReadyRequest request, ServerCallContext context)
     {
-        await AuthorizeAsync(context, ServerAction.Metadata, request.Name).ConfigureAwait(false);
+        await AuthorizeAsync(context, ServerAction.Health, request.Name).ConfigureAwait(false);
         if (Repository.Find(request.Name) is null)
         {
             throw new RpcException(new Status(StatusCode.NotFound, $"There is no model '{request.Name}' on this server"));

@@ -15,6 +15,10 @@ internal sealed class RestApi(ModelRepository repository, ServerMetrics metrics,
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     private static readonly JsonDocumentOptions ReaderOptions = new() { MaxDepth = 64 };
 
+    // One writer per thread, reset onto each response's buffer (writing is synchronous, so it is never shared).
+    [ThreadStatic]
+    private static Utf8JsonWriter? _writer;
+
     public void Map(WebApplication app)
     {
         var anonymous = new RequiresAction(ServerAction.Anonymous);
@@ -22,18 +26,20 @@ internal sealed class RestApi(ModelRepository repository, ServerMetrics metrics,
         var modelMetadata = new RequiresAction(ServerAction.Metadata, "name");
         var infer = new RequiresAction(ServerAction.Infer, "name");
         var admin = new RequiresAction(ServerAction.Admin, "name");
+        var serverHealth = new RequiresAction(ServerAction.Health);
+        var modelHealth = new RequiresAction(ServerAction.Health, "name");
         var adminServer = new RequiresAction(ServerAction.Admin);
 
         // Open Inference Protocol: health and server metadata.
         app.MapGet("/v2/health/live", (HttpContext c) => WriteAsync(c, 200, w => Flag(w, "live", true))).WithMetadata(anonymous);
-        app.MapGet("/v2/health/ready", (HttpContext c) => WriteAsync(c, repository.IsReady ? 200 : 400, w => Flag(w, "ready", repository.IsReady))).WithMetadata(serverMetadata);
+        app.MapGet("/v2/health/ready", (HttpContext c) => WriteAsync(c, repository.IsReady ? 200 : 400, w => Flag(w, "ready", repository.IsReady))).WithMetadata(serverHealth);
         app.MapGet("/v2", (HttpContext c) => WriteAsync(c, 200, ServerMetadata)).WithMetadata(serverMetadata);
 
         // Open Inference Protocol: model metadata, readiness, inference.
         app.MapGet("/v2/models/{name}", (HttpContext c, string name) => V2MetadataAsync(c, name, null)).WithMetadata(modelMetadata);
         app.MapGet("/v2/models/{name}/versions/{version}", (HttpContext c, string name, string version) => V2MetadataAsync(c, name, version)).WithMetadata(modelMetadata);
-        app.MapGet("/v2/models/{name}/ready", (HttpContext c, string name) => V2ReadyAsync(c, name, null)).WithMetadata(modelMetadata);
-        app.MapGet("/v2/models/{name}/versions/{version}/ready", (HttpContext c, string name, string version) => V2ReadyAsync(c, name, version)).WithMetadata(modelMetadata);
+        app.MapGet("/v2/models/{name}/ready", (HttpContext c, string name) => V2ReadyAsync(c, name, null)).WithMetadata(modelHealth);
+        app.MapGet("/v2/models/{name}/versions/{version}/ready", (HttpContext c, string name, string version) => V2ReadyAsync(c, name, version)).WithMetadata(modelHealth);
         app.MapPost("/v2/models/{name}/infer", (HttpContext c, string name) => V2InferAsync(c, name, null)).WithMetadata(infer);
         app.MapPost("/v2/models/{name}/versions/{version}/infer", (HttpContext c, string name, string version) => V2InferAsync(c, name, version)).WithMetadata(infer);
 
@@ -71,17 +77,29 @@ internal sealed class RestApi(ModelRepository repository, ServerMetrics metrics,
         }).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Writes a JSON response: serialised into a pooled buffer first, so the response has a Content-Length (no chunked
+    /// encoding) and is handed to Kestrel in one write.
+    /// </summary>
     private static async Task WriteAsync(HttpContext context, int status, Action<Utf8JsonWriter> write)
     {
         context.Response.StatusCode = status;
         context.Response.ContentType = "application/json";
-        var body = context.Response.BodyWriter;
-        using (var writer = new Utf8JsonWriter(body, WriterOptions))
+        using var buffer = new PooledBuffer();
+        var writer = _writer ??= new Utf8JsonWriter(buffer, WriterOptions);
+        writer.Reset(buffer);
+        try
         {
             write(writer);
+            writer.Flush();
+        }
+        finally
+        {
+            writer.Reset(PooledBuffer.Detached);
         }
 
-        await body.FlushAsync(context.RequestAborted).ConfigureAwait(false);
+        context.Response.ContentLength = buffer.WrittenCount;
+        await context.Response.BodyWriter.WriteAsync(buffer.WrittenMemory, context.RequestAborted).ConfigureAwait(false);
     }
 
     private static void Flag(Utf8JsonWriter w, string name, bool value)
@@ -366,8 +384,10 @@ internal sealed class RestApi(ModelRepository repository, ServerMetrics metrics,
     }
 
     private Task V2InferAsync(HttpContext context, string name, string? version) =>
-        InferAsync(context, name, version, "v2", (body, servable) =>
+        InferAsync(context, name, version, "v2", (bytes, servable) =>
         {
+            using var document = JsonDocument.Parse(bytes, ReaderOptions);
+            var body = document.RootElement;
             if (body.ValueKind != JsonValueKind.Object)
             {
                 throw new DataValidationException("The body must be an inference request object {\"inputs\": [...]}");
@@ -395,8 +415,15 @@ internal sealed class RestApi(ModelRepository repository, ServerMetrics metrics,
         });
 
     private Task PredictAsync(HttpContext context, string name, string? version) =>
-        InferAsync(context, name, version, "v1", (body, servable) =>
+        InferAsync(context, name, version, "v1", (bytes, servable) =>
         {
+            if (FastRows.TryRead(bytes.Span, servable.InputSchema, out var fast))
+            {
+                return (fast!, JsonOutputs.WriteRows);
+            }
+
+            using var document = JsonDocument.Parse(bytes, ReaderOptions);
+            var body = document.RootElement;
             if (body.ValueKind == JsonValueKind.Object)
             {
                 if (body.TryGetProperty("rows", out var rows))
@@ -418,7 +445,7 @@ internal sealed class RestApi(ModelRepository repository, ServerMetrics metrics,
             throw new DataValidationException("The body must be {\"rows\": [{\"column\": value, ...}, ...]} (named columns), or TensorFlow Serving's {\"instances\": [...]} or {\"inputs\": {...}}");
         });
 
-    private async Task InferAsync(HttpContext context, string name, string? version, string protocol, Func<JsonElement, Servable, (InputBatch Batch, Action<Utf8JsonWriter, ModelVersion, Prediction> Write)> decode)
+    private async Task InferAsync(HttpContext context, string name, string? version, string protocol, Func<ReadOnlyMemory<byte>, Servable, (InputBatch Batch, Action<Utf8JsonWriter, ModelVersion, Prediction> Write)> decode)
     {
         long started = Stopwatch.GetTimestamp();
         using var span = ServerMetrics.Tracing.StartActivity("netlearn.infer");
@@ -443,16 +470,10 @@ internal sealed class RestApi(ModelRepository repository, ServerMetrics metrics,
 
             versionLabel = resolved.VersionText;
             span?.SetTag("netlearn.model_version", versionLabel);
-            JsonDocument document;
+            RequestBody body;
             try
             {
-                document = await JsonDocument.ParseAsync(context.Request.Body, ReaderOptions, context.RequestAborted).ConfigureAwait(false);
-            }
-            catch (JsonException e)
-            {
-                status = 400;
-                await WriteErrorAsync(context, status, $"The request body is not valid JSON: {e.Message}").ConfigureAwait(false);
-                return;
+                body = await RequestBody.ReadAsync(context.Request, context.RequestAborted).ConfigureAwait(false);
             }
             catch (BadHttpRequestException e)
             {
@@ -463,15 +484,21 @@ internal sealed class RestApi(ModelRepository repository, ServerMetrics metrics,
                 return;
             }
 
-            using (document)
+            Prediction prediction;
+            Action<Utf8JsonWriter, ModelVersion, Prediction> write;
+            using (body)
             {
-                Prediction prediction;
-                Action<Utf8JsonWriter, ModelVersion, Prediction> write;
                 try
                 {
-                    (var batch, write) = decode(document.RootElement, resolved.Servable);
+                    (var batch, write) = decode(body.Memory, resolved.Servable);
                     span?.SetTag("netlearn.rows", batch.Rows);
                     prediction = await resolved.PredictAsync(batch).ConfigureAwait(false);
+                }
+                catch (JsonException e)
+                {
+                    status = 400;
+                    await WriteErrorAsync(context, status, $"The request body is not valid JSON: {e.Message}").ConfigureAwait(false);
+                    return;
                 }
                 catch (NetLearnException e)
                 {
@@ -479,9 +506,9 @@ internal sealed class RestApi(ModelRepository repository, ServerMetrics metrics,
                     await WriteErrorAsync(context, status, e.Message).ConfigureAwait(false);
                     return;
                 }
-
-                await WriteAsync(context, 200, w => write(w, resolved, prediction)).ConfigureAwait(false);
             }
+
+            await WriteAsync(context, 200, w => write(w, resolved, prediction)).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
