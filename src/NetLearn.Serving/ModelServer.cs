@@ -255,7 +255,8 @@ public sealed class ModelServer : IAsyncDisposable
         kestrel.Limits.MaxRequestBodySize = config.MaxRequestBytes;
         kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(config.RequestTimeoutSeconds);
         kestrel.Limits.KeepAliveTimeout = TimeSpan.FromSeconds(Math.Max(config.RequestTimeoutSeconds, 130));
-        kestrel.Limits.MinRequestBodyDataRate = new MinDataRate(240, TimeSpan.FromSeconds(Math.Min(config.RequestTimeoutSeconds, 10)));
+        // Kestrel requires a grace period above one second; short request timeouts still bound the headers' arrival.
+        kestrel.Limits.MinRequestBodyDataRate = new MinDataRate(240, TimeSpan.FromSeconds(Math.Clamp(config.RequestTimeoutSeconds, 2, 10)));
         var address = options.Host is "localhost" ? IPAddress.Loopback
             : options.Host is "*" or "+" ? IPAddress.IPv6Any
             : IPAddress.TryParse(options.Host, out var parsed) ? parsed

@@ -19,6 +19,8 @@ namespace NetLearn.Serving.Protocols;
 /// </summary>
 internal static class FastRows
 {
+    private const int MaxKeptRows = 4096;
+
     private static readonly ConditionalWeakTable<Schema, byte[][]> Utf8Names = [];
 
     [ThreadStatic]
@@ -27,11 +29,27 @@ internal static class FastRows
     /// <summary>Reads the rows, or returns false when the body is not in the fast path's shape.</summary>
     public static bool TryRead(ReadOnlySpan<byte> json, Schema schema, out InputBatch? batch)
     {
-        batch = null;
         var names = Utf8Names.GetValue(schema, s => [.. s.Names.Select(Encoding.UTF8.GetBytes)]);
         var scratch = _scratch ??= new Scratch();
         scratch.Prepare(schema);
         var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 64 });
+        try
+        {
+            return TryReadRows(ref reader, schema, names, scratch, out batch);
+        }
+        finally
+        {
+            if (scratch.Capacity > MaxKeptRows)
+            {
+                // Do not keep one huge request's buffers alive on every thread that ever served one.
+                _scratch = null;
+            }
+        }
+    }
+
+    private static bool TryReadRows(ref Utf8JsonReader reader, Schema schema, byte[][] names, Scratch scratch, out InputBatch? batch)
+    {
+        batch = null;
         int rows = -1;
         try
         {
@@ -185,6 +203,8 @@ internal static class FastRows
     private sealed class Scratch
     {
         private int _capacity;
+
+        public int Capacity => _capacity;
 
         public double[]?[] Numbers { get; private set; } = [];
 
