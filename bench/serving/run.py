@@ -9,7 +9,8 @@ Same data (5,000 x 10, 3 classes, seed 0), same model family on both sides (stan
 100-tree random forest), same request body ({"rows": [...]} with 1 or 64 rows), same answer shape (labels, classes,
 probabilities). wrk (2 threads; 1 for one connection) on loopback at 1, 16 and 64 connections. Every server may use
 both cores: NetLearn is one process (thread pool), the Python servers run 2 workers. `measure` also times in-process
-Predict on the same model in the same run (bench/NetLearn.ServingBench).
+Predict on the same model in the same run (bench/NetLearn.ServingBench). With NETLEARN_BASELINE_CLI=path/to/netlearn.dll
+an earlier build's server is measured too (before/after a change).
 """
 import json
 import os
@@ -97,6 +98,9 @@ def measure(work, model, seconds):
         "FastAPI+uvicorn (2 workers)": (["uvicorn", "python_app:fastapi_app", "--workers", "2", "--port", "{port}", "--log-level", "warning"], {"MODEL": os.path.join(work, pickle_file)}),
         "Flask+gunicorn (2 workers)": (["gunicorn", "-w", "2", "-b", "127.0.0.1:{port}", "--log-level", "warning", "python_app:flask_app"], {"MODEL": os.path.join(work, pickle_file)}),
     }
+    if os.environ.get("NETLEARN_BASELINE_CLI"):
+        # An earlier build of the server (e.g. the commit before a change), measured in the same run for a before/after.
+        servers["NetLearn (baseline build)"] = (["dotnet", os.environ["NETLEARN_BASELINE_CLI"], "serve", "--model", nlm, "--name", "m", "--port", "{port}"], {})
     results = []
     for name, (command, extra) in servers.items():
         port = free_port()
@@ -125,7 +129,7 @@ def table(work, models=None):
         data = json.load(open(path))
         inproc = data["inproc"]["predict_rows_per_s"]
         results = {(r["server"], r["rows"], r["connections"]): r for r in data["results"]}
-        print(f"**{MODELS[model][3]}** — in-process `Predict` (one thread, 64-row table): {inproc:,.0f} rows/s "
+        print(f"**{MODELS[model][3]}** — in-process `Predict` (one calling thread, 64-row table): {inproc:,.0f} rows/s "
               f"(`Predict` + `PredictProba`: {data['inproc']['predict_and_proba_rows_per_s']:,.0f} rows/s); measured {data['when']}")
         print()
         print("| server | rows/request | connections | requests/s | rows/s | p50 ms | p99 ms | NetLearn ÷ this (req/s) | p99 NetLearn ≤ this | errors |")
