@@ -74,6 +74,23 @@ public sealed class ServeRepositoryTests(CliFixture files) : IClassFixture<CliFi
     }
 
     [Fact]
+    public async Task Serve_writes_one_json_object_per_log_line_when_asked()
+    {
+        using var dir = new TempDir();
+        File.WriteAllText(dir.File("server.json"), "{\"log_format\": \"json\"}");
+        await using var server = await ServeProcess.StartAsync(dir.Path, TimeSpan.FromSeconds(60), "--model", files.IrisModel, "--config", dir.File("server.json"), "--port", "0");
+        await server.SignalAsync("TERM");
+        Assert.Equal(0, await server.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+
+        string[] lines = (await server.StdoutAfterExit).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.NotEmpty(lines);
+        var entries = lines.Select(l => JsonNode.Parse(l)!).ToList();
+        var loaded = Assert.Single(entries, e => e["Message"]!.GetValue<string>().StartsWith("Loaded model 'iris' version 1", StringComparison.Ordinal));
+        Assert.Equal("Information", loaded["LogLevel"]!.GetValue<string>());
+        Assert.Equal("iris", loaded["State"]!["Model"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Serve_refuses_both_or_neither_model_options()
     {
         Expect.BadInput(await CliRunner.RunAsync("serve", "--port", "0"), "--model");

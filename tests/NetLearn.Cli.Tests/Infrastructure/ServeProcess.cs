@@ -9,7 +9,7 @@ public sealed partial class ServeProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _stderr = new();
-    private readonly Task _stdout;
+    private readonly Task<string> _stdout;
 
     private ServeProcess(Process process, Uri address)
     {
@@ -77,6 +77,9 @@ public sealed partial class ServeProcess : IAsyncDisposable
             return null;
         }
     }
+
+    /// <summary>Everything the server wrote to standard output (its log), once it has exited.</summary>
+    public Task<string> StdoutAfterExit => _stdout;
 
     public string Stderr
     {
