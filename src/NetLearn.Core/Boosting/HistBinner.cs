@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using NetLearn.Data;
 using NetLearn.Trees;
 
@@ -103,16 +104,33 @@ internal sealed class HistBinner
             }
 
             categories[f] = [];
-            double[] values = column.ToDoubleArray();
-            var sample = subsample is null ? values : [.. subsample.Select(i => values[i])];
-            var present = sample.Where(v => !double.IsNaN(v)).ToArray();
-            Array.Sort(present);
-            thresholds[f] = NumericThresholds(present, maxBins);
+            thresholds[f] = NumericThresholds(SortedPresent(column.ToDoubleArray(), subsample), maxBins);
         }
 
         return new HistBinner(isCategorical, thresholds, categories);
     }
 
+    // The non-missing values of the (subsampled) column, sorted.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static double[] SortedPresent(double[] values, int[]? subsample)
+    {
+        int count = subsample?.Length ?? values.Length, kept = 0;
+        var present = new double[count];
+        for (int i = 0; i < count; i++)
+        {
+            double v = subsample is null ? values[i] : values[subsample[i]];
+            if (!double.IsNaN(v))
+            {
+                present[kept++] = v;
+            }
+        }
+
+        Array.Resize(ref present, kept);
+        Array.Sort(present);
+        return present;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double[] NumericThresholds(double[] sorted, int maxBins)
     {
         if (sorted.Length == 0)
@@ -174,16 +192,20 @@ internal sealed class HistBinner
             }
             else
             {
-                double[] values = column.ToDoubleArray();
-                double[] edges = Thresholds[f];
-                for (int i = 0; i < n; i++)
-                {
-                    double v = values[i];
-                    target[i] = double.IsNaN(v) ? MissingBin : (byte)LowerBound(edges, v);
-                }
+                BinNumeric(column.ToDoubleArray(), Thresholds[f], target);
             }
         });
         return bins;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void BinNumeric(double[] values, double[] edges, Span<byte> target)
+    {
+        for (int i = 0; i < values.Length; i++)
+        {
+            double v = values[i];
+            target[i] = double.IsNaN(v) ? MissingBin : (byte)LowerBound(edges, v);
+        }
     }
 
     /// <summary>
@@ -224,6 +246,7 @@ internal sealed class HistBinner
     }
 
     // Index of the first edge >= v (numpy's searchsorted(side="left")): v falls in bin i iff edges[i-1] < v <= edges[i].
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int LowerBound(double[] edges, double v)
     {
         int lo = 0, hi = edges.Length;

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace NetLearn.Boosting;
 
 /// <summary>
@@ -11,7 +13,7 @@ namespace NetLearn.Boosting;
 /// </summary>
 internal sealed class HistGrower
 {
-    private const int Bins = 256;
+    private const int Bins = HistKernels.Bins;
     private const double MinHessianToSplit = 1e-3;
     private const int MinCategorySupport = 10;
     private const double CategorySmoothing = 10.0;
@@ -25,8 +27,7 @@ internal sealed class HistGrower
     private readonly GrowerSettings _s;
     private readonly Stack<HistBin[]> _pool = new();
     private readonly int[] _buffer;
-    private readonly double[] _orderedG;
-    private readonly double[] _orderedH;
+    private readonly double[] _ordered;
     private readonly ParallelOptions _parallel;
 
     public HistGrower(byte[] bins, int rows, int features, int[] binCount, bool[] categorical, GrowerSettings settings)
@@ -38,30 +39,30 @@ internal sealed class HistGrower
         _categorical = categorical;
         _s = settings;
         _buffer = new int[rows];
-        _orderedG = new double[rows];
-        _orderedH = new double[rows];
+        _ordered = new double[2 * rows];
         _parallel = new ParallelOptions { MaxDegreeOfParallelism = settings.Threads };
     }
 
     /// <summary>
-    /// Grows a tree on the rows in <paramref name="index"/> (reordered in place) with per-row gradients and hessians;
-    /// adds the shrunk leaf values to <paramref name="raw"/> (stride <paramref name="rawStride"/>, offset <paramref name="rawOffset"/>).
+    /// Grows a tree on the rows in <paramref name="index"/> (reordered in place) with per-row gradient and hessian pairs
+    /// packed in <paramref name="gh"/> (gradient of row i at 2i, hessian at 2i+1); adds the shrunk leaf values to
+    /// <paramref name="raw"/> (stride <paramref name="rawStride"/>, offset <paramref name="rawOffset"/>).
     /// </summary>
-    public HistTree Grow(int[] index, int count, double[] gradients, double[] hessians, double[] raw, int rawStride, int rawOffset)
+    public HistTree Grow(int[] index, int count, double[] gh, double[] raw, int rawStride, int rawOffset)
     {
         var nodes = new List<Node>();
         var root = new Node { Start = 0, End = count, Depth = 0 };
         double g = 0, h = 0;
         for (int i = 0; i < count; i++)
         {
-            g += gradients[index[i]];
-            h += hessians[index[i]];
+            g += gh[2 * index[i]];
+            h += gh[(2 * index[i]) + 1];
         }
 
         root.SumG = g;
         root.SumH = h;
         root.Histogram = Rent();
-        BuildHistogram(root, index, gradients, hessians);
+        BuildHistogram(root, index, gh);
         nodes.Add(root);
         FindSplit(root);
         var frontier = new PriorityQueue<int, (double, int)>();
@@ -75,7 +76,7 @@ internal sealed class HistGrower
         {
             int id = frontier.Dequeue();
             var node = nodes[id];
-            var (left, right) = SplitNode(node, index, gradients, hessians);
+            var (left, right) = SplitNode(node, index, gh);
             node.LeftChild = nodes.Count;
             nodes.Add(left);
             node.RightChild = nodes.Count;
@@ -162,49 +163,33 @@ internal sealed class HistGrower
         }
     }
 
-    private void BuildHistogram(Node node, int[] index, double[] gradients, double[] hessians)
+    private void BuildHistogram(Node node, int[] index, double[] gh)
     {
         var hist = node.Histogram!;
         Array.Clear(hist);
-        int start = node.Start, count = node.End - node.Start;
+        var rows = index.AsSpan(node.Start, node.End - node.Start);
 
         // Ordered gradients: one gather per node, then every feature reads them sequentially.
-        var g = _orderedG;
-        var h = _orderedH;
-        for (int i = 0; i < count; i++)
+        HistKernels.Gather(rows, gh, _ordered);
+        int threads = rows.Length >= 4096 ? Math.Min(_s.Threads, (_p + 3) / 4) : 1;
+        if (threads <= 1)
         {
-            int s = index[start + i];
-            g[i] = gradients[s];
-            h[i] = hessians[s];
+            HistKernels.Accumulate(_bins, _n, rows, _ordered, hist, 0, _p);
+            return;
         }
 
-        void Feature(int f)
+        // Contiguous feature ranges, one per thread: each histogram entry is written by one thread only, so the
+        // result is the same for any thread count.
+        int start = node.Start, count = rows.Length;
+        Parallel.For(0, threads, _parallel, t =>
         {
-            var bins = _bins.AsSpan(f * _n, _n);
-            var target = hist.AsSpan(f * Bins, Bins);
-            for (int i = 0; i < count; i++)
-            {
-                ref var bin = ref target[bins[index[start + i]]];
-                bin.G += g[i];
-                bin.H += h[i];
-                bin.Count++;
-            }
-        }
-
-        if (_s.Threads > 1 && count >= 4096)
-        {
-            Parallel.For(0, _p, _parallel, Feature);
-        }
-        else
-        {
-            for (int f = 0; f < _p; f++)
-            {
-                Feature(f);
-            }
-        }
+            int first = (int)((long)_p * t / threads), last = (int)((long)_p * (t + 1) / threads);
+            HistKernels.Accumulate(_bins, _n, index.AsSpan(start, count), _ordered, hist, first, last);
+        });
     }
 
-    private (Node Left, Node Right) SplitNode(Node node, int[] index, double[] gradients, double[] hessians)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private (Node Left, Node Right) SplitNode(Node node, int[] index, double[] gh)
     {
         var split = node.Split;
         var column = _bins.AsSpan(split.Feature * _n, _n);
@@ -233,16 +218,10 @@ internal sealed class HistGrower
             // Build the smaller child's histogram; the larger one is the parent's minus it (reusing the parent's array).
             var (small, large) = left.Count <= right.Count ? (left, right) : (right, left);
             small.Histogram = Rent();
-            BuildHistogram(small, index, gradients, hessians);
+            BuildHistogram(small, index, gh);
             var parent = node.Histogram!;
             node.Histogram = null;
-            var smallHist = small.Histogram;
-            for (int b = 0; b < parent.Length; b++)
-            {
-                parent[b].G -= smallHist[b].G;
-                parent[b].H -= smallHist[b].H;
-                parent[b].Count -= smallHist[b].Count;
-            }
+            HistKernels.Subtract(parent, small.Histogram);
 
             large.Histogram = parent;
             if (!Splittable(small))
@@ -279,7 +258,9 @@ internal sealed class HistGrower
 
         var best = new SplitInfo[_p];
         void Feature(int f) => best[f] = _categorical[f] ? BestCategorical(node, f) : BestNumeric(node, f);
-        if (_s.Threads > 1 && _p >= 8)
+        // A node's split search costs O(features × bins) whatever its size, a few microseconds here: only worth threads
+        // when there are many features.
+        if (_s.Threads > 1 && _p >= 128)
         {
             Parallel.For(0, _p, _parallel, Feature);
         }
@@ -309,6 +290,7 @@ internal sealed class HistGrower
     private bool ChildrenOk(int leftCount, double leftH, int rightCount, double rightH) =>
         leftCount >= _s.MinSamplesLeaf && rightCount >= _s.MinSamplesLeaf && leftH >= MinHessianToSplit && rightH >= MinHessianToSplit;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private SplitInfo BestNumeric(Node node, int f)
     {
         var hist = node.Histogram.AsSpan(f * Bins, Bins);
@@ -439,13 +421,6 @@ internal sealed class HistGrower
         }
 
         return best;
-    }
-
-    internal struct HistBin
-    {
-        public double G;
-        public double H;
-        public int Count;
     }
 
     private struct SplitInfo

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using NetLearn.Data;
 using NetLearn.Estimators;
 using NetLearn.Trees;
@@ -75,12 +76,11 @@ internal static class HistTrainer
             options.LearningRate, options.MaxLeafNodes, options.MaxDepth, options.MinSamplesLeaf, options.L2Regularization, options.Threads,
             (f, b) => b < binner.Thresholds[f].Length ? binner.Thresholds[f][b] : double.PositiveInfinity);
         var grower = new HistGrower(bins, n, p, binCount, categorical, settings);
-        var gradients = new double[k][];
-        var hessians = new double[k][];
+        // Per output: gradient and hessian of row i packed at 2i and 2i+1 (one 16-byte load per row when histogramming).
+        var gh = new double[k][];
         for (int c = 0; c < k; c++)
         {
-            gradients[c] = new double[n];
-            hessians[c] = new double[n];
+            gh[c] = new double[2 * n];
         }
 
         var trees = new List<HistTree>();
@@ -91,11 +91,11 @@ internal static class HistTrainer
         for (int iteration = 0; iteration < options.MaxIter; iteration++)
         {
             context.CancellationToken.ThrowIfCancellationRequested();
-            Gradients(loss, k, y, w, raw, train, gradients, hessians);
+            Gradients(loss, k, y, w, raw, train, gh);
             for (int c = 0; c < k; c++)
             {
                 Array.Copy(train, work, train.Length);
-                var tree = grower.Grow(work, work.Length, gradients[c], hessians[c], raw, k, c);
+                var tree = grower.Grow(work, work.Length, gh[c], raw, k, c);
                 trees.Add(tree);
                 foreach (int i in validation)
                 {
@@ -225,15 +225,16 @@ internal static class HistTrainer
         }
     }
 
-    private static void Gradients(HistLoss loss, int k, double[] y, double[] w, double[] raw, int[] rows, double[][] g, double[][] h)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Gradients(HistLoss loss, int k, double[] y, double[] w, double[] raw, int[] rows, double[][] gh)
     {
         switch (loss)
         {
             case HistLoss.SquaredError:
                 foreach (int i in rows)
                 {
-                    g[0][i] = w[i] * (raw[i] - y[i]);
-                    h[0][i] = w[i];
+                    gh[0][2 * i] = w[i] * (raw[i] - y[i]);
+                    gh[0][(2 * i) + 1] = w[i];
                 }
 
                 break;
@@ -241,8 +242,8 @@ internal static class HistTrainer
                 foreach (int i in rows)
                 {
                     double mu = Math.Exp(raw[i]);
-                    g[0][i] = w[i] * (mu - y[i]);
-                    h[0][i] = w[i] * mu;
+                    gh[0][2 * i] = w[i] * (mu - y[i]);
+                    gh[0][(2 * i) + 1] = w[i] * mu;
                 }
 
                 break;
@@ -250,8 +251,8 @@ internal static class HistTrainer
                 foreach (int i in rows)
                 {
                     double p = Sigmoid(raw[i]);
-                    g[0][i] = w[i] * (p - y[i]);
-                    h[0][i] = w[i] * p * (1 - p);
+                    gh[0][2 * i] = w[i] * (p - y[i]);
+                    gh[0][(2 * i) + 1] = w[i] * p * (1 - p);
                 }
 
                 break;
@@ -264,8 +265,8 @@ internal static class HistTrainer
                     for (int c = 0; c < k; c++)
                     {
                         double pc = proba[c];
-                        g[c][i] = w[i] * (pc - (c == label ? 1.0 : 0.0));
-                        h[c][i] = w[i] * pc * (1 - pc);
+                        gh[c][2 * i] = w[i] * (pc - (c == label ? 1.0 : 0.0));
+                        gh[c][(2 * i) + 1] = w[i] * pc * (1 - pc);
                     }
                 }
 
