@@ -116,6 +116,60 @@ def main():
     curves = {"learning_sizes": sizes.tolist(), "learning_train": lc_train.tolist(), "learning_test": lc_test.tolist(),
               "validation_train": vc_train.tolist(), "validation_test": vc_test.tolist()}
 
+    # CalibratedClassifierCV on estimators with a decision function: scikit-learn calibrates decision_function, not
+    # predict_proba. Scaled LinearSVC (binary and 3-class, ensemble or not) with sigmoid. (LogisticRegression is not
+    # compared: its decision values reach |F| > 30, where scikit-learn's objective evaluates log(1 - expit(-F)) = log 0
+    # and BFGS stops short of the optimum; NetLearn's Newton iteration reaches a lower objective there.)
+    from sklearn.calibration import CalibratedClassifierCV
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+    from sklearn.svm import LinearSVC
+    from sklearn.linear_model import LogisticRegression
+
+    def load(name):
+        frame = pd.read_csv(os.path.join(ROOT, "src", "NetLearn.Core", "Datasets", "Data", name + ".csv.gz"),
+                            float_precision="round_trip")
+        return frame.drop(columns=["target"]).to_numpy(dtype=np.float64), frame["target"].astype(str).to_numpy()
+
+    decision_cases = []
+    for dataset, model, method, ensemble in [("breast_cancer", "linear_svc", "sigmoid", True),
+                                             ("wine", "linear_svc", "sigmoid", True),
+                                             ("breast_cancer", "linear_svc", "sigmoid", False)]:
+        Xc, yc_ = load(dataset)
+        base = (LinearSVC(C=0.1, tol=1e-10, max_iter=1_000_000, random_state=0) if model == "linear_svc"
+                else LogisticRegression(C=0.05, tol=1e-10, max_iter=10_000))
+        cal = CalibratedClassifierCV(make_pipeline(StandardScaler(), base), method=method, cv=3, ensemble=ensemble).fit(Xc, yc_)
+        params = [[[float(c.a_), float(c.b_)] for c in member.calibrators] for member in cal.calibrated_classifiers_]
+        case = {"dataset": dataset, "model": model, "method": method, "ensemble": ensemble,
+                "classes": [str(c) for c in cal.classes_], "sigmoid_params": params, "proba": cal.predict_proba(Xc).tolist()}
+        if not ensemble:
+            # Here the out-of-fold scores reach |A·F| > 37, where scikit-learn's objective evaluates log(1 - P) = log 0
+            # and its BFGS stops short. Record the out-of-fold decision values and the true optimum (a numerically
+            # stable objective, BFGS to a gradient of 1e-10) to compare with instead.
+            oof = cross_val_predict(make_pipeline(StandardScaler(), base), Xc, yc_, cv=StratifiedKFold(3),
+                                    method="decision_function")
+            positive = yc_ == cal.classes_[1]
+            p1 = positive.sum()
+            p0 = len(positive) - p1
+            t = np.where(positive, (p1 + 1) / (p1 + 2), 1 / (p0 + 2))
+
+            def platt(ab):
+                f = ab[0] * oof + ab[1]
+                return (np.logaddexp(0, f) - (1 - t) * f).sum()
+
+            def platt_grad(ab):
+                g = 1 / (1 + np.exp(-(ab[0] * oof + ab[1]))) - (1 - t)
+                return np.array([g @ oof, g.sum()])
+
+            from scipy.optimize import fmin_bfgs
+            best = fmin_bfgs(platt, np.array([0.0, np.log((p0 + 1) / (p1 + 1))]), fprime=platt_grad, gtol=1e-10, disp=False)
+            case["oof_decision"] = oof.tolist()
+            case["optimum_params"] = [float(best[0]), float(best[1])]
+            case["sklearn_objective"] = float(platt(np.array(params[0][0])))
+            case["optimum_objective"] = float(platt(best))
+        decision_cases.append(case)
+    calibration["decision_function_cases"] = decision_cases
+
     obj = {
         "curves": curves,
         "diabetes_cv": diabetes_cv,
