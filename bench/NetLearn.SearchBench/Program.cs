@@ -16,7 +16,7 @@ using NetLearn.Preprocessing;
 using NetLearn.Svm;
 
 string mode = args.Length > 0 ? args[0] : "functions";
-string header = $"{"problem",-38} {"budget",6} {"seeds",5} {"random best",16} {"TPE best",16} {"optimum",9} {"regret ratio",12} {"TPE wins",8} {"TPE s/run",9}";
+string header = $"{"problem",-38} {"budget",6} {"seeds",5} {"random best",16} {"TPE best",16} {"optimum",9} {"regret ratio",12} {"TPE W/T/L",9} {"TPE s/run",9}";
 if (mode == "summary")
 {
     Summarise(args[1..]);
@@ -126,15 +126,15 @@ void Report(string name, int budget, int n, List<double> randomBest, List<double
     // Values are losses (smaller is better).
     double reference = double.IsNaN(optimum) ? Math.Min(randomBest.Min(), tpeBest.Min()) : optimum;
     double regretRandom = randomBest.Average() - reference, regretTpe = tpeBest.Average() - reference;
-    int wins = randomBest.Zip(tpeBest).Count(p => p.Second < p.First);
-    Console.WriteLine(FormattableString.Invariant($"{name,-38} {budget,6} {n,5} {Fmt(randomBest),16} {Fmt(tpeBest),16} {(double.IsNaN(optimum) ? "-" : optimum.ToString("F5", CultureInfo.InvariantCulture)),9} {regretTpe / regretRandom,12:F3} {wins,4}/{n,-3} {tpeSeconds,9:F3}"));
+    int wins = randomBest.Zip(tpeBest).Count(p => p.Second < p.First), losses = randomBest.Zip(tpeBest).Count(p => p.Second > p.First);
+    Console.WriteLine(FormattableString.Invariant($"{name,-38} {budget,6} {n,5} {Fmt(randomBest),16} {Fmt(tpeBest),16} {(double.IsNaN(optimum) ? "-" : optimum.ToString("F5", CultureInfo.InvariantCulture)),9} {regretTpe / regretRandom,12:F3} {$"{wins}/{n - wins - losses}/{losses}",9} {tpeSeconds,9:F3}"));
 }
 
 static string Fmt(List<double> values)
 {
     double mean = values.Average();
-    double sem = Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Count - 1) / values.Count);
-    return FormattableString.Invariant($"{mean:F4}±{sem:F4}");
+    double std = Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Count - 1));
+    return FormattableString.Invariant($"{mean:F4}±{std:F4}");
 }
 
 static double N(IReadOnlyDictionary<string, string> p, string key) => double.Parse(p[key], CultureInfo.InvariantCulture);
