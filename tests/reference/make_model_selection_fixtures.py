@@ -2,9 +2,9 @@
 
     /usr/bin/python3 tests/reference/make_model_selection_fixtures.py
 
-Writes tests/NetLearn.Core.Tests/Fixtures/model_selection_sklearn.json. Only the deterministic splitters are
-compared index for index (the shuffled ones use NumPy's generator, which NetLearn does not reproduce). Labels and
-groups are strings so their sorted order is the ordinal order both sides use.
+Writes tests/NetLearn.Core.Tests/Fixtures/model_selection_sklearn.json. Splitters are compared index for index,
+the shuffled ones too (NetLearn reproduces NumPy's RandomState: MT19937, random_interval, shuffle). Labels and groups
+are strings so their sorted order is the ordinal order both sides use.
 """
 import json
 import os
@@ -14,6 +14,11 @@ import sklearn
 from sklearn.calibration import calibration_curve, _sigmoid_calibration
 from sklearn.isotonic import IsotonicRegression
 from sklearn.model_selection import (
+    RepeatedKFold,
+    RepeatedStratifiedKFold,
+    ShuffleSplit,
+    StratifiedShuffleSplit,
+    train_test_split,
     GroupKFold,
     KFold,
     LeaveOneOut,
@@ -31,6 +36,17 @@ OUT = os.path.join(ROOT, "tests", "NetLearn.Core.Tests", "Fixtures", "model_sele
 def splits(cv, n, y=None, groups=None):
     X = np.zeros((n, 1))
     return [{"train": tr.tolist(), "test": te.tolist()} for tr, te in cv.split(X, y, groups)]
+
+
+def sorted_splits(cv, n, y=None):
+    # NetLearn returns ascending indices; the random splitters' parts are permutations.
+    X = np.zeros((n, 1))
+    return [{"train": sorted(tr.tolist()), "test": sorted(te.tolist())} for tr, te in cv.split(X, y)]
+
+
+def tt_split(n, test_size, seed, y):
+    train, test = train_test_split(np.arange(n), test_size=test_size, random_state=seed, stratify=y)
+    return {"train": sorted(train.tolist()), "test": sorted(test.tolist())}
 
 
 def main():
@@ -61,6 +77,23 @@ def main():
         "time_series_gap": {"rows": 30, "splits": splits(TimeSeriesSplit(4, max_train_size=10, test_size=3, gap=2), 30)},
         "leave_one_out": {"rows": 5, "splits": splits(LeaveOneOut(), 5)},
         "leave_2_groups_out": {"rows": n, "groups": groups5.tolist(), "splits": splits(LeavePGroupsOut(2), n, groups=groups5)},
+        # Shuffled splitters: NumPy's RandomState(seed) permutations.
+        "kfold_shuffled": {"rows": 23, "splits": splits(KFold(5, shuffle=True, random_state=0), 23)},
+        "kfold_shuffled_big_seed": {"rows": 1000, "splits": splits(KFold(3, shuffle=True, random_state=2147483647), 1000)},
+        "stratified_kfold_shuffled": {"rows": n, "y": y.tolist(), "splits": splits(StratifiedKFold(4, shuffle=True, random_state=3), n, y)},
+        # (Shuffled StratifiedGroupKFold is left out: scikit-learn 1.2 shuffles the rows of its per-group class counts
+        # but keeps the group numbers in place, so counts and groups no longer match; NetLearn shuffles the groups.)
+        "repeated_kfold": {"rows": 23, "splits": splits(RepeatedKFold(n_splits=3, n_repeats=2, random_state=1), 23)},
+        "repeated_stratified_kfold": {"rows": n, "y": y.tolist(),
+                                      "splits": splits(RepeatedStratifiedKFold(n_splits=3, n_repeats=2, random_state=2), n, y)},
+        "shuffle_split": {"rows": 30, "splits": sorted_splits(ShuffleSplit(4, test_size=0.3, random_state=5), 30)},
+        "shuffle_split_train_size": {"rows": 30, "splits": sorted_splits(ShuffleSplit(3, test_size=0.2, train_size=0.5, random_state=6), 30)},
+        "stratified_shuffle_split": {"rows": n, "y": y.tolist(), "splits": sorted_splits(StratifiedShuffleSplit(5, test_size=0.25, random_state=7), n, y)},
+        # 3 equal classes of 4, 8 training and 4 test rows: equal remainders, so the allocation ties are broken by the generator.
+        "stratified_shuffle_split_ties": {"rows": 12, "y": ["a", "b", "c"] * 4,
+                                          "splits": sorted_splits(StratifiedShuffleSplit(6, test_size=0.3333, random_state=8), 12, np.array(["a", "b", "c"] * 4))},
+        "train_test_split": {"rows": 40, "splits": [tt_split(40, 0.3, 9, None)]},
+        "train_test_split_stratified": {"rows": n, "y": y.tolist(), "splits": [tt_split(n, 0.25, 10, y)]},
     }
 
     # Calibration: a binary score with signal, the Platt (sigmoid) parameters, isotonic regression fits and
