@@ -2,9 +2,9 @@ using System.Globalization;
 using NetLearn.Data;
 using NetLearn.Estimators;
 using NetLearn.LinearAlgebra;
+using NetLearn.Metrics;
 using NetLearn.ModelFiles;
 using NetLearn.ModelSelection;
-using NetLearn.Pipelines;
 
 namespace NetLearn.Calibration;
 
@@ -160,8 +160,7 @@ public sealed class CalibratedClassifier : IEstimator<CalibratedClassifierModel>
     /// </summary>
     internal static bool UsesDecisionFunction(IClassifier model, int classes)
     {
-        var final = model is PipelineModel pipeline ? pipeline.Final : model;
-        if (final is not IDecisionFunction decision || decision.Classes.Length != classes)
+        if (DecisionScores.Of(model) is not { } decision || decision.Classes.Length != classes)
         {
             return false;
         }
@@ -181,9 +180,7 @@ public sealed class CalibratedClassifier : IEstimator<CalibratedClassifierModel>
     {
         if (decision)
         {
-            var values = model is PipelineModel pipeline
-                ? ((IDecisionFunction)pipeline.Final).DecisionFunction(pipeline.Transform(features))
-                : ((IDecisionFunction)model).DecisionFunction(features);
+            var values = DecisionScores.Compute(model, features);
             if (labels.Count == 2)
             {
                 var binary = new Matrix(features.RowCount, 2);

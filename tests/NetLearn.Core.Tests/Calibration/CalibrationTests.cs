@@ -6,6 +6,7 @@ using NetLearn.Linear;
 using NetLearn.Metrics;
 using NetLearn.ModelFiles;
 using NetLearn.ModelSelection;
+using NetLearn.NaiveBayes;
 using NetLearn.Pipelines;
 using NetLearn.Preprocessing;
 using NetLearn.Svm;
@@ -75,10 +76,12 @@ public class CalibrationTests
     [InlineData(CalibrationMethod.Sigmoid, false)]
     public void Calibrated_classifier_improves_an_overconfident_model_and_saves_bit_exactly(CalibrationMethod method, bool ensemble)
     {
-        // A weakly regularised logistic regression on few rows is overconfident; calibration should lower its held-out log loss.
+        // Gaussian naive Bayes is overconfident (its independence assumption fails on breast_cancer's correlated
+        // features); calibrating its probabilities lowers its held-out loss (scikit-learn on this split: log loss
+        // 0.595 raw, 0.202 sigmoid; Brier 0.052 raw, 0.040 isotonic).
         var (x, y) = Dataset.LoadXy("breast_cancer");
         var split = TrainTestSplit.Split(x, y, testSize: 0.5, seed: 3, stratify: true);
-        var raw = new LogisticRegression(new LogisticRegressionOptions { C = 1000, MaxIter = 300 });
+        var raw = new GaussianNB();
         var calibrated = new CalibratedClassifier(raw, new CalibratedClassifierOptions { Method = method, Ensemble = ensemble }).Fit(split.XTrain, split.YTrain);
         // Isotonic maps can reach 0 and 1 exactly, which log loss punishes without bound: judge them by the Brier score.
         Func<NetLearn.Data.Column, NetLearn.LinearAlgebra.Matrix, NetLearn.Data.Column, double> loss = method == CalibrationMethod.Sigmoid ? ClassificationMetrics.LogLoss : ClassificationMetrics.BrierScore;
@@ -87,7 +90,7 @@ public class CalibrationTests
         double calibratedLoss = loss(split.YTest, proba, calibrated.Classes);
         Assert.True(calibratedLoss < rawLoss, $"calibrated {calibratedLoss} vs raw {rawLoss}");
         Assert.Equal(ensemble ? 5 : 1, calibrated.Members.Count);
-        Assert.All(calibrated.Members, m => Assert.True(m.DecisionFunction));
+        Assert.All(calibrated.Members, m => Assert.False(m.DecisionFunction));
         for (int i = 0; i < proba.Rows; i++)
         {
             Assert.Equal(1.0, proba[i, 0] + proba[i, 1], 12);
@@ -112,6 +115,7 @@ public class CalibrationTests
         var (x, y) = Dataset.LoadXy("iris");
         var estimator = new CalibratedClassifier(new LogisticRegression(), new CalibratedClassifierOptions { Method = CalibrationMethod.Isotonic, Cv = 3 });
         var model = estimator.Fit(x, y);
+        Assert.All(model.Members, m => Assert.True(m.DecisionFunction));
         var proba = model.PredictProba(x);
         for (int i = 0; i < proba.Rows; i++)
         {
