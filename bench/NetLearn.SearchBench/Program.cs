@@ -1,59 +1,110 @@
-// Bayesian (TPE) vs random search at equal budgets, averaged over seeds: Branin, Hartmann-6 and a real tuning task.
-// Usage: dotnet run -c Release --project bench/NetLearn.SearchBench [-- SEEDS [TASK_SEEDS]]
+// Bayesian (TPE) vs random search at equal budgets, averaged over seeds: Branin, Hartmann-6 and real tuning tasks.
+// Usage: dotnet bench/NetLearn.SearchBench/bin/Release/net10.0/NetLearn.SearchBench.dll functions [SEEDS]
+//        dotnet .../NetLearn.SearchBench.dll TASK FIRST_SEED LAST_SEED [TRIALS]   (TASK: hgb, svc, logistic)
+// The tasks print one line per seed and a summary; seeds can run in separate invocations and be pooled with
+//        dotnet .../NetLearn.SearchBench.dll summary FILE...   (the per-seed lines of earlier runs).
 using System.Diagnostics;
 using System.Globalization;
+using NetLearn.Boosting;
 using NetLearn.Datasets;
+using NetLearn.Estimators;
 using NetLearn.Linear;
 using NetLearn.Metrics;
 using NetLearn.ModelSelection;
 using NetLearn.Pipelines;
 using NetLearn.Preprocessing;
+using NetLearn.Svm;
 
-int seeds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 20;
-int taskSeeds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 8;
+string mode = args.Length > 0 ? args[0] : "functions";
+string header = $"{"problem",-38} {"budget",6} {"seeds",5} {"random best",16} {"TPE best",16} {"optimum",9} {"regret ratio",12} {"TPE W/T/L",9} {"TPE s/run",9}";
+if (mode == "summary")
+{
+    Summarise(args[1..]);
+    return;
+}
 
-Console.WriteLine($"{"problem",-34} {"budget",6} {"seeds",5} {"random best",14} {"TPE best",14} {"optimum",9} {"regret ratio",12} {"TPE wins",8} {"TPE s/run",9}");
+Console.WriteLine(header);
+if (mode == "functions")
+{
+    int seeds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 20;
+    var branin = SearchSpace.Parse("x1=uniform(-5,10); x2=uniform(0,15)");
+    Compare("Branin (2-d, minimise)", branin, p => -Branin(N(p, "x1"), N(p, "x2")), seeds, budget: 50, optimum: 0.397887);
+    Compare("Branin (2-d, minimise)", branin, p => -Branin(N(p, "x1"), N(p, "x2")), seeds, budget: 100, optimum: 0.397887);
+    var hartmann = SearchSpace.Parse("x1=uniform(0,1); x2=uniform(0,1); x3=uniform(0,1); x4=uniform(0,1); x5=uniform(0,1); x6=uniform(0,1)");
+    Compare("Hartmann-6 (6-d, minimise)", hartmann, p => -Hartmann6([N(p, "x1"), N(p, "x2"), N(p, "x3"), N(p, "x4"), N(p, "x5"), N(p, "x6")]), seeds, budget: 100, optimum: -3.32237);
+    Compare("Hartmann-6 (6-d, minimise)", hartmann, p => -Hartmann6([N(p, "x1"), N(p, "x2"), N(p, "x3"), N(p, "x4"), N(p, "x5"), N(p, "x6")]), seeds, budget: 200, optimum: -3.32237);
+    return;
+}
 
-var branin = SearchSpace.Parse("x1=uniform(-5,10); x2=uniform(0,15)");
-Compare("Branin (2-d, minimise)", branin, p => -Branin(N(p, "x1"), N(p, "x2")), budget: 50, optimum: 0.397887);
-Compare("Branin (2-d, minimise)", branin, p => -Branin(N(p, "x1"), N(p, "x2")), budget: 100, optimum: 0.397887);
-
-var hartmann = SearchSpace.Parse("x1=uniform(0,1); x2=uniform(0,1); x3=uniform(0,1); x4=uniform(0,1); x5=uniform(0,1); x6=uniform(0,1)");
-Compare("Hartmann-6 (6-d, minimise)", hartmann, p => -Hartmann6([N(p, "x1"), N(p, "x2"), N(p, "x3"), N(p, "x4"), N(p, "x5"), N(p, "x6")]), budget: 100, optimum: -3.32237);
-Compare("Hartmann-6 (6-d, minimise)", hartmann, p => -Hartmann6([N(p, "x1"), N(p, "x2"), N(p, "x3"), N(p, "x4"), N(p, "x5"), N(p, "x6")]), budget: 200, optimum: -3.32237);
-
-// A real tuning task: scaled logistic regression on breast cancer, 3-fold CV log loss, five hyperparameters
-// (two of them can ruin the model: too few iterations, or a loose tolerance).
-var (x, y) = Dataset.LoadXy("breast_cancer");
-var pipeline = new Pipeline(new Step("scale", new StandardScaler()), new Step("model", new LogisticRegression()));
-var space = SearchSpace.Parse("model.C=loguniform(0.0001,1000); model.max_iter=intlog(2,300); model.tol=loguniform(0.000001,0.5); model.fit_intercept=choice(true,false); scale.with_std=choice(true,false)");
+int first = int.Parse(args[1], CultureInfo.InvariantCulture), last = int.Parse(args[2], CultureInfo.InvariantCulture);
+int trials = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 40;
+var (name, estimator, space, dataset, scorer) = Task(mode);
+var (x, y) = Dataset.LoadXy(dataset);
 var random = new List<double>();
 var tpe = new List<double>();
 var seconds = new List<double>();
-for (int seed = 0; seed < taskSeeds; seed++)
+for (int seed = first; seed <= last; seed++)
 {
+    // Both strategies of a seed see the same folds; the folds change with the seed.
     SearchOptions Options(SearchStrategy strategy) => new()
     {
         Strategy = strategy,
-        Trials = 30,
+        Trials = trials,
         Seed = seed,
-        Parallelism = 2,
-        Cv = new StratifiedKFold(3, Shuffle: true, Seed: seed),
-        Scoring = [Scorers.Get("neg_log_loss")],
+        Parallelism = 1,
+        Cv = new StratifiedKFold(3, Shuffle: true, Seed: 1000 + seed),
+        Scoring = [Scorers.Get(scorer)],
         Refit = false,
     };
-    random.Add(HyperparameterSearch.Run(pipeline, space, x, y, Options(SearchStrategy.Random)).BestScore);
+    double r = Loss(HyperparameterSearch.Run(estimator, space, x, y, Options(SearchStrategy.Random)).BestScore);
     var clock = Stopwatch.StartNew();
-    tpe.Add(HyperparameterSearch.Run(pipeline, space, x, y, Options(SearchStrategy.Bayes)).BestScore);
+    double t = Loss(HyperparameterSearch.Run(estimator, space, x, y, Options(SearchStrategy.Bayes)).BestScore);
     seconds.Add(clock.Elapsed.TotalSeconds);
+    random.Add(r);
+    tpe.Add(t);
+    Console.WriteLine(FormattableString.Invariant($"seed\t{name}\t{trials}\t{seed}\t{r:R}\t{t:R}\t{clock.Elapsed.TotalSeconds:F3}"));
 }
 
-if (taskSeeds > 0)
+// Every column is a loss: the negated score of neg_ scorers, the error rate for accuracy.
+double Loss(double score) => scorer.StartsWith("neg_", StringComparison.Ordinal) ? -score : 1 - score;
+
+Report(name, trials, random.Count, random, tpe, double.NaN, seconds.Average());
+
+// The real tuning tasks: the estimator, its search space, the data set and the scorer (losses, negated by the scorer).
+static (string Name, IEstimator Estimator, SearchSpace Space, string Dataset, string Scorer) Task(string task) => task switch
 {
-    Report("breast_cancer logistic, CV log loss", 30, taskSeeds, [.. random.Select(v => -v)], [.. tpe.Select(v => -v)], double.NaN, seconds.Average());
+    // Gradient boosting: the learning rate interacts with the number of iterations and the tree size, and bad
+    // corners (large rate, many iterations, tiny leaves) overfit the log loss badly.
+    "hgb" => ("breast_cancer HGB, 3-fold CV log loss", new HistGradientBoostingClassifier(),
+        SearchSpace.Parse("learning_rate=loguniform(0.001,1); max_iter=intlog(10,300); max_leaf_nodes=intlog(2,64); min_samples_leaf=intlog(1,100); l2_regularization=loguniform(0.000001,10)"),
+        "breast_cancer", "neg_log_loss"),
+
+    // RBF SVM on raw pixels: the good region is a narrow diagonal ridge in (log C, log gamma).
+    "svc" => ("digits RBF SVC, 3-fold CV error", new Svc(),
+        SearchSpace.Parse("C=loguniform(0.01,10000); gamma=loguniform(0.000001,1)"),
+        "digits", "accuracy"),
+    "logistic" => ("breast_cancer logistic, CV log loss", new Pipeline(new Step("scale", new StandardScaler()), new Step("model", new LogisticRegression())),
+        SearchSpace.Parse("model.C=loguniform(0.0001,1000); model.max_iter=intlog(2,300); model.tol=loguniform(0.000001,0.5); model.fit_intercept=choice(true,false); scale.with_std=choice(true,false)"),
+        "breast_cancer", "neg_log_loss"),
+    _ => throw new ArgumentException($"unknown task '{task}': use functions, hgb, svc, logistic or summary"),
+};
+
+void Summarise(string[] files)
+{
+    var rows = files.SelectMany(File.ReadLines).Where(l => l.StartsWith("seed\t", StringComparison.Ordinal)).Select(l => l.Split('\t'))
+        .GroupBy(f => (f[1], f[2])).ToList();
+    Console.WriteLine(header);
+    foreach (var g in rows)
+    {
+        var bySeed = g.GroupBy(f => f[3]).Select(s => s.Last()).ToList();
+        Report(g.Key.Item1, int.Parse(g.Key.Item2, CultureInfo.InvariantCulture), bySeed.Count,
+            [.. bySeed.Select(f => double.Parse(f[4], CultureInfo.InvariantCulture))],
+            [.. bySeed.Select(f => double.Parse(f[5], CultureInfo.InvariantCulture))], double.NaN,
+            bySeed.Average(f => double.Parse(f[6], CultureInfo.InvariantCulture)));
+    }
 }
 
-void Compare(string name, SearchSpace searchSpace, Func<IReadOnlyDictionary<string, string>, double> objective, int budget, double optimum)
+void Compare(string name, SearchSpace searchSpace, Func<IReadOnlyDictionary<string, string>, double> objective, int seeds, int budget, double optimum)
 {
     var r = new List<double>();
     var t = new List<double>();
@@ -75,15 +126,15 @@ void Report(string name, int budget, int n, List<double> randomBest, List<double
     // Values are losses (smaller is better).
     double reference = double.IsNaN(optimum) ? Math.Min(randomBest.Min(), tpeBest.Min()) : optimum;
     double regretRandom = randomBest.Average() - reference, regretTpe = tpeBest.Average() - reference;
-    int wins = randomBest.Zip(tpeBest).Count(p => p.Second < p.First);
-    Console.WriteLine(FormattableString.Invariant($"{name,-34} {budget,6} {n,5} {Fmt(randomBest),14} {Fmt(tpeBest),14} {(double.IsNaN(optimum) ? "-" : optimum.ToString("F5", CultureInfo.InvariantCulture)),9} {regretTpe / regretRandom,12:F3} {wins,4}/{n,-3} {tpeSeconds,9:F3}"));
+    int wins = randomBest.Zip(tpeBest).Count(p => p.Second < p.First), losses = randomBest.Zip(tpeBest).Count(p => p.Second > p.First);
+    Console.WriteLine(FormattableString.Invariant($"{name,-38} {budget,6} {n,5} {Fmt(randomBest),16} {Fmt(tpeBest),16} {(double.IsNaN(optimum) ? "-" : optimum.ToString("F5", CultureInfo.InvariantCulture)),9} {regretTpe / regretRandom,12:F3} {$"{wins}/{n - wins - losses}/{losses}",9} {tpeSeconds,9:F3}"));
 }
 
 static string Fmt(List<double> values)
 {
     double mean = values.Average();
-    double sem = Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Count - 1) / values.Count);
-    return FormattableString.Invariant($"{mean:F4}±{sem:F4}");
+    double std = Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Count - 1));
+    return FormattableString.Invariant($"{mean:F4}±{std:F4}");
 }
 
 static double N(IReadOnlyDictionary<string, string> p, string key) => double.Parse(p[key], CultureInfo.InvariantCulture);

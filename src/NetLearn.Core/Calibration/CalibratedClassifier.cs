@@ -2,6 +2,7 @@ using System.Globalization;
 using NetLearn.Data;
 using NetLearn.Estimators;
 using NetLearn.LinearAlgebra;
+using NetLearn.Metrics;
 using NetLearn.ModelFiles;
 using NetLearn.ModelSelection;
 
@@ -41,10 +42,10 @@ public sealed record CalibratedClassifierOptions : EstimatorOptions
 
 /// <summary>
 /// Probability calibration of any classifier (scikit-learn's <c>CalibratedClassifierCV</c>): the classifier is fitted on
-/// each fold's training rows and a calibrator per class maps its probabilities on the held-out rows to calibrated ones
-/// (one-vs-rest, then renormalised; binary problems calibrate the positive class only). NetLearn calibrates
-/// <see cref="IClassifier.PredictProba"/> outputs, since the estimator contract has no decision function; scikit-learn
-/// uses <c>decision_function</c> where an estimator has one, so its numbers differ for such estimators.
+/// each fold's training rows and a calibrator per class maps its scores on the held-out rows to calibrated probabilities
+/// (one-vs-rest, then renormalised; binary problems calibrate the positive class only). Like scikit-learn, the scores
+/// are the decision function when the classifier (or a pipeline's final step) has one (<see cref="IDecisionFunction"/>:
+/// linear models, SVMs, which then need no probabilities of their own) and <see cref="IClassifier.PredictProba"/> otherwise.
 /// </summary>
 public sealed class CalibratedClassifier : IEstimator<CalibratedClassifierModel>, ITaskEstimator
 {
@@ -91,14 +92,31 @@ public sealed class CalibratedClassifier : IEstimator<CalibratedClassifierModel>
         }
 
         int[] codes = labels.Encode(target);
+        var counts = new int[labels.Count];
+        foreach (int c in codes)
+        {
+            counts[c]++;
+        }
+
+        int rarest = Array.IndexOf(counts, counts.Min());
+        if (counts[rarest] < Options.Cv)
+        {
+            // scikit-learn refuses the same: a fold model would miss the class, and its scores could not be calibrated.
+            throw new DataValidationException(string.Create(CultureInfo.InvariantCulture,
+                $"Calibration with cv={Options.Cv} needs at least {Options.Cv} rows of every class, but class '{labels.Classes.FormatValue(rarest)}' has {counts[rarest]}; lower cv or add rows"), column: target.Name);
+        }
+
         var folds = new StratifiedKFold(Options.Cv).Split(features.RowCount, target).ToList();
-        var members = new List<(IClassifier Model, ICalibrator[] Calibrators)>();
+        var members = new List<CalibratedMember>();
         var oofScores = new Matrix(features.RowCount, labels.Count);
+        bool oofDecision = false;
         foreach (var fold in folds)
         {
             context.CancellationToken.ThrowIfCancellationRequested();
             var model = AsClassifier(Estimator.FitModel(features.Take(fold.Train), target.Take(fold.Train), new FitContext { CancellationToken = context.CancellationToken }));
-            var scores = Scores(model, features.Take(fold.Test), labels);
+            bool decision = UsesDecisionFunction(model, labels.Count);
+            oofDecision = decision;
+            var scores = Scores(model, features.Take(fold.Test), labels, decision);
             for (int j = 0; j < fold.Test.Length; j++)
             {
                 for (int k = 0; k < labels.Count; k++)
@@ -109,14 +127,14 @@ public sealed class CalibratedClassifier : IEstimator<CalibratedClassifierModel>
 
             if (Options.Ensemble)
             {
-                members.Add((model, FitCalibrators(scores, [.. fold.Test.Select(i => codes[i])], labels.Count)));
+                members.Add(new CalibratedMember(model, FitCalibrators(scores, [.. fold.Test.Select(i => codes[i])], labels.Count), decision));
             }
         }
 
         if (!Options.Ensemble)
         {
             var full = AsClassifier(Estimator.FitModel(features, target, new FitContext { CancellationToken = context.CancellationToken }));
-            members.Add((full, FitCalibrators(oofScores, codes, labels.Count)));
+            members.Add(new CalibratedMember(full, FitCalibrators(oofScores, codes, labels.Count), oofDecision));
         }
 
         return new CalibratedClassifierModel(Options, features.Schema, labels.Classes, members);
@@ -135,17 +153,60 @@ public sealed class CalibratedClassifier : IEstimator<CalibratedClassifierModel>
             : new CalibratedClassifier(Estimator, HyperParameters.With(Options, name, value));
     }
 
-    /// <summary>The fold model's probabilities in the order of the whole target's classes (0 for a class the fold lacked).</summary>
-    internal static Matrix Scores(IClassifier model, Table features, ClassLabels labels)
+    /// <summary>
+    /// Whether <paramref name="model"/>'s decision function is what gets calibrated (scikit-learn's order: decision
+    /// function first, then probabilities): it must have one, directly or as a pipeline's final step, with one column
+    /// per class for more than two classes (a one-vs-one shape cannot be calibrated per class, so probabilities are used).
+    /// </summary>
+    internal static bool UsesDecisionFunction(IClassifier model, int classes)
     {
-        var proba = model.PredictProba(features);
-        var result = new Matrix(features.RowCount, labels.Count);
-        for (int k = 0; k < model.Classes.Length; k++)
+        if (DecisionScores.Of(model) is not { } decision || decision.Classes.Length != classes)
         {
-            int target = labels.IndexOf(model.Classes.FormatValue(k)!);
-            for (int i = 0; i < proba.Rows; i++)
+            return false;
+        }
+
+        return classes == 2 || decision switch
+        {
+            Svm.SvcModel svc => svc.Options.DecisionFunctionShape == Svm.DecisionFunctionShape.Ovr,
+            _ => true,
+        };
+    }
+
+    /// <summary>
+    /// The fold model's scores in the order of the whole target's classes: decision values (binary: the positive
+    /// class's one column, in column 1) or probabilities.
+    /// </summary>
+    internal static Matrix Scores(IClassifier model, Table features, ClassLabels labels, bool decision)
+    {
+        if (decision)
+        {
+            var values = DecisionScores.Compute(model, features);
+            if (labels.Count == 2)
             {
-                result[i, target] = proba[i, k];
+                var binary = new Matrix(features.RowCount, 2);
+                for (int i = 0; i < values.Rows; i++)
+                {
+                    binary[i, 1] = values[i, 0];
+                }
+
+                return binary;
+            }
+
+            return InLabelOrder(model.Classes, values, labels);
+        }
+
+        return InLabelOrder(model.Classes, model.PredictProba(features), labels);
+    }
+
+    private static Matrix InLabelOrder(Column modelClasses, Matrix values, ClassLabels labels)
+    {
+        var result = new Matrix(values.Rows, labels.Count);
+        for (int k = 0; k < modelClasses.Length; k++)
+        {
+            int target = labels.IndexOf(modelClasses.FormatValue(k)!);
+            for (int i = 0; i < values.Rows; i++)
+            {
+                result[i, target] = values[i, k];
             }
         }
 
@@ -178,7 +239,7 @@ public sealed class CalibratedClassifierModel : FittedModel<CalibratedClassifier
 {
     private readonly ClassLabels _labels;
 
-    internal CalibratedClassifierModel(CalibratedClassifierOptions options, Schema inputSchema, Column classes, IReadOnlyList<(IClassifier Model, ICalibrator[] Calibrators)> members)
+    internal CalibratedClassifierModel(CalibratedClassifierOptions options, Schema inputSchema, Column classes, IReadOnlyList<CalibratedMember> members)
         : base(options, inputSchema)
     {
         Classes = classes;
@@ -196,7 +257,7 @@ public sealed class CalibratedClassifierModel : FittedModel<CalibratedClassifier
     public Column Classes { get; }
 
     /// <summary>The calibrated classifiers (one per fold with ensembling, else one).</summary>
-    public IReadOnlyList<(IClassifier Model, ICalibrator[] Calibrators)> Members { get; }
+    public IReadOnlyList<CalibratedMember> Members { get; }
 
     /// <inheritdoc />
     public IEnumerable<(string Name, IModel Model)> Children => Members.Select((m, i) => (string.Create(CultureInfo.InvariantCulture, $"fold{i}"), (IModel)m.Model));
@@ -207,9 +268,9 @@ public sealed class CalibratedClassifierModel : FittedModel<CalibratedClassifier
         ArgumentNullException.ThrowIfNull(features);
         int k = Classes.Length;
         var total = new Matrix(features.RowCount, k);
-        foreach (var (model, calibrators) in Members)
+        foreach (var (model, calibrators, decision) in Members)
         {
-            var scores = CalibratedClassifier.Scores(model, features, _labels);
+            var scores = CalibratedClassifier.Scores(model, features, _labels, decision);
             var p = new double[k];
             for (int i = 0; i < features.RowCount; i++)
             {
@@ -235,7 +296,8 @@ public sealed class CalibratedClassifierModel : FittedModel<CalibratedClassifier
 
                 for (int c = 0; c < k; c++)
                 {
-                    total[i, c] += p[c] / Members.Count;
+                    // scikit-learn rounds probabilities that exceed 1 by at most 1e-5 down to 1.
+                    total[i, c] += (p[c] > 1 && p[c] <= 1 + 1e-5 ? 1.0 : p[c]) / Members.Count;
                 }
             }
         }
@@ -277,6 +339,7 @@ public sealed class CalibratedClassifierModel : FittedModel<CalibratedClassifier
             var child = writer.Child(string.Create(CultureInfo.InvariantCulture, $"calibrators{i}"));
             var calibrators = Members[i].Calibrators;
             child.Write("count", calibrators.Length);
+            child.Write("decision_function", Members[i].DecisionFunction);
             for (int c = 0; c < calibrators.Length; c++)
             {
                 string key = c.ToString(CultureInfo.InvariantCulture);
@@ -300,7 +363,7 @@ public sealed class CalibratedClassifierModel : FittedModel<CalibratedClassifier
         var options = reader.ReadOptions<CalibratedClassifierOptions>();
         var classes = reader.ReadColumn("classes");
         var models = reader.ReadModels("members");
-        var members = new List<(IClassifier, ICalibrator[])>();
+        var members = new List<CalibratedMember>();
         for (int i = 0; i < models.Count; i++)
         {
             var child = reader.Child(string.Create(CultureInfo.InvariantCulture, $"calibrators{i}"));
@@ -313,12 +376,20 @@ public sealed class CalibratedClassifierModel : FittedModel<CalibratedClassifier
                     : new IsotonicCalibrator(child.ReadDoubles("x" + key), child.ReadDoubles("y" + key));
             }
 
-            members.Add((models[i] as IClassifier ?? throw reader.Corrupt("a calibrated member is not a classifier"), calibrators));
+            // Files written before decision functions were calibrated lack the flag: they calibrated probabilities.
+            bool decision = child.Has("decision_function") && child.ReadBoolean("decision_function");
+            members.Add(new CalibratedMember(models[i] as IClassifier ?? throw reader.Corrupt("a calibrated member is not a classifier"), calibrators, decision));
         }
 
         return new CalibratedClassifierModel(options, reader.ReadSchema("input_schema"), classes, members);
     }
 }
+
+/// <summary>One calibrated classifier of a <see cref="CalibratedClassifierModel"/>.</summary>
+/// <param name="Model">The fitted classifier.</param>
+/// <param name="Calibrators">One calibrator per class (binary problems: one, for the positive class).</param>
+/// <param name="DecisionFunction">Whether the calibrators map the model's decision function (true) or its probabilities.</param>
+public sealed record CalibratedMember(IClassifier Model, ICalibrator[] Calibrators, bool DecisionFunction);
 
 /// <summary>A reliability diagram's points: in each non-empty bin, the fraction of positives and the mean predicted probability.</summary>
 /// <param name="FractionOfPositives">Fraction of positive rows per bin (scikit-learn's <c>prob_true</c>).</param>

@@ -344,7 +344,7 @@ internal sealed class LogisticObjective
 }
 
 /// <summary>A fitted <see cref="LogisticRegression"/>.</summary>
-public sealed class LogisticRegressionModel : FittedModel<LogisticRegressionOptions>, IClassifier
+public sealed class LogisticRegressionModel : FittedModel<LogisticRegressionOptions>, IDecisionFunction
 {
     internal LogisticRegressionModel(LogisticRegressionOptions options, Schema inputSchema, Column classes, Matrix coefficients, double[] intercept, int iterations, bool converged)
         : base(options, inputSchema)
@@ -385,6 +385,24 @@ public sealed class LogisticRegressionModel : FittedModel<LogisticRegressionOpti
 
     /// <inheritdoc />
     public Matrix PredictProba(Table features) => PredictProba(features.ConformTo(InputSchema).ToMatrix());
+
+    /// <summary>
+    /// The linear scores X·coefᵀ + intercept (scikit-learn's <c>decision_function</c>): one column (the log-odds of
+    /// <c>Classes[1]</c>) for two classes, otherwise one column per class.
+    /// </summary>
+    public Matrix DecisionFunction(Table features)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        var scores = features.ConformTo(InputSchema).ToMatrix().MultiplyTransposed(Coefficients);
+        double[] intercept = [.. Intercept];
+        for (int i = 0; i < scores.Rows; i++)
+        {
+            var s = scores.Row(i);
+            TensorPrimitives.Add(s, intercept, s);
+        }
+
+        return scores;
+    }
 
     /// <summary>Class probabilities from a numeric matrix whose columns are in <c>FeatureNames</c> order.</summary>
     public Matrix PredictProba(Matrix features)

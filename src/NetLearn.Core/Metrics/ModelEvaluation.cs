@@ -8,9 +8,9 @@ public static class ModelEvaluation
 {
     /// <summary>
     /// Classification: accuracy, balanced accuracy, precision/recall/F1 (macro; binary for two classes; F1 weighted),
-    /// Matthews correlation (<c>mcc</c>), ROC AUC (<c>roc_auc</c> for two classes, one-vs-rest macro <c>roc_auc_ovr</c>
-    /// for more) and log loss — the last two only when every true label is a class the model knows and the data hold
-    /// every class. Regression: R², MSE, RMSE, MAE, median absolute error, MAPE, explained variance and max error.
+    /// Matthews correlation (<c>mcc</c>), ROC AUC (<c>roc_auc</c> for two classes, ranked by the decision function where
+    /// the model has one; one-vs-rest macro <c>roc_auc_ovr</c> for more) and log loss — the last two only when every
+    /// true label is a class the model knows (ROC AUC also only when the data hold every class). Regression: R², MSE, RMSE, MAE, median absolute error, MAPE, explained variance and max error.
     /// Names are scikit-learn's scorer names without the <c>neg_</c> prefix.
     /// </summary>
     public static SortedDictionary<string, double> Evaluate(IPredictor model, Table features, Column target)
@@ -50,15 +50,27 @@ public static class ModelEvaluation
             metrics["f1"] = ClassificationMetrics.F1(target, predictions, Average.Binary, positive);
         }
 
-        if (known && classifier.SupportsProbabilities())
+        if (!known)
+        {
+            return metrics;
+        }
+
+        bool allClasses = Enumerable.Range(0, target.Length).Select(target.FormatValue).Distinct(StringComparer.Ordinal).Count() == classifier.Classes.Length;
+        if (classifier.SupportsProbabilities())
         {
             var proba = classifier.PredictProba(features);
             metrics["log_loss"] = ClassificationMetrics.LogLoss(target, proba, classifier.Classes);
-            int present = Enumerable.Range(0, target.Length).Select(target.FormatValue).Distinct(StringComparer.Ordinal).Count();
-            if (present == classifier.Classes.Length)
+            if (allClasses && classifier.Classes.Length > 2)
             {
-                metrics[classifier.Classes.Length == 2 ? "roc_auc" : "roc_auc_ovr"] = ClassificationMetrics.RocAuc(target, proba, classifier.Classes);
+                metrics["roc_auc_ovr"] = ClassificationMetrics.RocAuc(target, proba, classifier.Classes);
             }
+        }
+
+        // Binary ROC AUC ranks by the decision function where there is one (scikit-learn's roc_auc scorer), so models
+        // without probabilities (LinearSVC, SVC) report it too.
+        if (allClasses && classifier.Classes.Length == 2 && (classifier.SupportsProbabilities() || DecisionScores.Of(classifier) is not null))
+        {
+            metrics["roc_auc"] = Scorers.Get("roc_auc").Score(classifier, features, target);
         }
 
         return metrics;

@@ -14,6 +14,7 @@ public sealed class ScoringContext
 {
     private readonly Lazy<Column> _predictions;
     private readonly Lazy<Matrix> _probabilities;
+    private readonly Lazy<Matrix> _thresholdScores;
 
     /// <summary>Prepares scoring of <paramref name="model"/> on <paramref name="features"/> against <paramref name="target"/>.</summary>
     public ScoringContext(IPredictor model, Table features, Column target)
@@ -23,6 +24,7 @@ public sealed class ScoringContext
         Target = target ?? throw new ArgumentNullException(nameof(target));
         _predictions = new Lazy<Column>(() => Model.Predict(Features));
         _probabilities = new Lazy<Matrix>(() => Classifier.PredictProba(Features));
+        _thresholdScores = new Lazy<Matrix>(ComputeThresholdScores);
     }
 
     /// <summary>The fitted model.</summary>
@@ -44,6 +46,31 @@ public sealed class ScoringContext
 
     /// <summary>The class probabilities (computed on first use).</summary>
     public Matrix Probabilities => _probabilities.Value;
+
+    /// <summary>
+    /// Scores to rank a binary classifier's rows by (scikit-learn's threshold scorers): column 1 holds the decision
+    /// function where the model has one (column 0 its negation), else the probabilities. Ranking metrics (ROC AUC,
+    /// average precision) then work for models without probabilities, such as LinearSVC.
+    /// </summary>
+    public Matrix ThresholdScores => _thresholdScores.Value;
+
+    private Matrix ComputeThresholdScores()
+    {
+        if (Classifier.Classes.Length != 2 || DecisionScores.Of(Classifier) is null)
+        {
+            return Probabilities;
+        }
+
+        var decision = DecisionScores.Compute(Classifier, Features);
+        var scores = new Matrix(decision.Rows, 2);
+        for (int i = 0; i < decision.Rows; i++)
+        {
+            scores[i, 0] = -decision[i, 0];
+            scores[i, 1] = decision[i, 0];
+        }
+
+        return scores;
+    }
 
     /// <summary>The positive class of a binary classifier (the larger of its two sorted classes).</summary>
     public string PositiveLabel(string metric) => Classifier.Classes.Length == 2
@@ -90,7 +117,7 @@ public static class Scorers
         Add("roc_auc", 1, C, c =>
         {
             c.PositiveLabel("roc_auc");
-            return ClassificationMetrics.RocAuc(c.Target, c.Probabilities, c.Classifier.Classes);
+            return ClassificationMetrics.RocAuc(c.Target, c.ThresholdScores, c.Classifier.Classes);
         });
         Add("roc_auc_ovr", 1, C, c => ClassificationMetrics.RocAuc(c.Target, c.Probabilities, c.Classifier.Classes, Average.Macro));
         Add("roc_auc_ovr_weighted", 1, C, c => ClassificationMetrics.RocAuc(c.Target, c.Probabilities, c.Classifier.Classes, Average.Weighted));
@@ -99,7 +126,7 @@ public static class Scorers
         Add("average_precision", 1, C, c =>
         {
             c.PositiveLabel("average_precision");
-            return ClassificationMetrics.AveragePrecision(c.Target, c.Probabilities, c.Classifier.Classes);
+            return ClassificationMetrics.AveragePrecision(c.Target, c.ThresholdScores, c.Classifier.Classes);
         });
         foreach (var (prefix, metric) in new (string, Func<Column, Column, Average, string?, double>)[]
         {

@@ -82,13 +82,14 @@ internal static class SplitHelpers
         return new Fold([.. train], [.. testRows]);
     }
 
-    public static Random Random(int? seed) => seed is { } s ? new Random(s) : new Random();
+    /// <summary>NumPy's generator as scikit-learn's <c>check_random_state(random_state)</c> makes it, so shuffled folds match scikit-learn's.</summary>
+    public static NumPyRandomState Random(int? seed) => NumPyRandomState.For(seed);
 }
 
 /// <summary>
 /// K consecutive folds (scikit-learn's <c>KFold</c>): the first n mod k folds have one extra row. Without shuffling the
-/// folds are identical to scikit-learn's; with <see cref="Shuffle"/> the rows are permuted first by .NET's
-/// <see cref="Random"/> seeded with <see cref="Seed"/> (a different generator from NumPy's, so other folds than scikit-learn's).
+/// folds are identical to scikit-learn's; with <see cref="Shuffle"/> the rows are permuted first by NumPy's generator
+/// seeded with <see cref="Seed"/>, so the folds are scikit-learn's for <c>random_state=Seed</c> too.
 /// </summary>
 /// <param name="Splits">Number of folds (at least 2).</param>
 /// <param name="Shuffle">Whether to shuffle rows before splitting.</param>
@@ -106,7 +107,7 @@ public sealed record KFold(int Splits = 5, bool Shuffle = false, int? Seed = nul
         int[] order = [.. Enumerable.Range(0, rows)];
         if (Shuffle)
         {
-            SplitHelpers.Random(Seed).Shuffle(order);
+            SplitHelpers.Random(Seed).Shuffle<int>(order);
         }
 
         return Consecutive(order, Splits);
@@ -127,8 +128,8 @@ public sealed record KFold(int Splits = 5, bool Shuffle = false, int? Seed = nul
 
 /// <summary>
 /// Stratified K folds (scikit-learn 1.2's <c>StratifiedKFold</c>): each class's rows are dealt to the folds so that every
-/// fold keeps the class proportions. Without shuffling the folds are identical to scikit-learn's; with shuffling the
-/// per-class fold assignment is permuted by .NET's <see cref="Random"/> (other folds than scikit-learn's).
+/// fold keeps the class proportions. The folds are identical to scikit-learn's, shuffled or not (with shuffling, the
+/// per-class fold assignment is permuted by NumPy's generator seeded with <see cref="Seed"/>).
 /// </summary>
 /// <param name="Splits">Number of folds (at least 2).</param>
 /// <param name="Shuffle">Whether to shuffle each class's rows.</param>
@@ -152,7 +153,7 @@ public sealed record StratifiedKFold(int Splits = 5, bool Shuffle = false, int? 
     }
 
     /// <summary>The test fold of every row (scikit-learn's <c>_make_test_folds</c>).</summary>
-    internal static int[] TestFolds(Column y, int splits, Random? shuffle)
+    internal static int[] TestFolds(Column y, int splits, NumPyRandomState? shuffle)
     {
         var (sortedCodes, classCount, _) = SplitHelpers.Encode(y);
 
@@ -199,7 +200,7 @@ public sealed record StratifiedKFold(int Splits = 5, bool Shuffle = false, int? 
             }
 
             int[] foldsForClass = [.. folds];
-            shuffle?.Shuffle(foldsForClass);
+            shuffle?.Shuffle<int>(foldsForClass);
             int next = 0;
             for (int i = 0; i < codes.Length; i++)
             {
@@ -271,7 +272,7 @@ public sealed record GroupKFold(int Splits = 5) : ICrossValidator
 /// shuffling, identical to scikit-learn's folds.
 /// </summary>
 /// <param name="Splits">Number of folds (at least 2).</param>
-/// <param name="Shuffle">Whether to shuffle the groups first (.NET's generator, so other folds than scikit-learn's).</param>
+/// <param name="Shuffle">Whether to shuffle the groups first (NumPy's generator, as scikit-learn).</param>
 /// <param name="Seed">Seed of the shuffle.</param>
 public sealed record StratifiedGroupKFold(int Splits = 5, bool Shuffle = false, int? Seed = null) : ICrossValidator
 {
@@ -311,7 +312,7 @@ public sealed record StratifiedGroupKFold(int Splits = 5, bool Shuffle = false, 
         int[] groupOrder = [.. Enumerable.Range(0, groupCount)];
         if (Shuffle)
         {
-            SplitHelpers.Random(Seed).Shuffle(groupOrder);
+            SplitHelpers.Random(Seed).Shuffle<int>(groupOrder);
         }
 
         // Largest spread of class counts first; a stable sort keeps the (shuffled) order among equals.
@@ -394,7 +395,7 @@ public sealed record StratifiedGroupKFold(int Splits = 5, bool Shuffle = false, 
     }
 }
 
-/// <summary>K-fold repeated with different shuffles (scikit-learn's <c>RepeatedKFold</c>; .NET's generator, so other folds).</summary>
+/// <summary>K-fold repeated with different shuffles (scikit-learn's <c>RepeatedKFold</c>; the same folds for the same seed).</summary>
 /// <param name="Splits">Folds per repetition.</param>
 /// <param name="Repeats">Number of repetitions.</param>
 /// <param name="Seed">Seed of the shuffles.</param>
@@ -417,7 +418,7 @@ public sealed record RepeatedKFold(int Splits = 5, int Repeats = 10, int? Seed =
         for (int r = 0; r < Repeats; r++)
         {
             int[] order = [.. Enumerable.Range(0, rows)];
-            random.Shuffle(order);
+            random.Shuffle<int>(order);
             foreach (var fold in KFold.Consecutive(order, Splits))
             {
                 yield return fold;
@@ -426,7 +427,7 @@ public sealed record RepeatedKFold(int Splits = 5, int Repeats = 10, int? Seed =
     }
 }
 
-/// <summary>Stratified K-fold repeated with different shuffles (scikit-learn's <c>RepeatedStratifiedKFold</c>; .NET's generator).</summary>
+/// <summary>Stratified K-fold repeated with different shuffles (scikit-learn's <c>RepeatedStratifiedKFold</c>; the same folds for the same seed).</summary>
 /// <param name="Splits">Folds per repetition.</param>
 /// <param name="Repeats">Number of repetitions.</param>
 /// <param name="Seed">Seed of the shuffles.</param>
@@ -460,7 +461,7 @@ public sealed record RepeatedStratifiedKFold(int Splits = 5, int Repeats = 10, i
 
 /// <summary>
 /// Independent random train/test splits (scikit-learn's <c>ShuffleSplit</c>): ⌈test_size·n⌉ test rows and the rest (or
-/// ⌊train_size·n⌋) for training, per split. .NET's generator, so other splits than scikit-learn's.
+/// ⌊train_size·n⌋) for training, per split; the same splits as scikit-learn's for the same seed.
 /// </summary>
 /// <param name="Splits">Number of splits.</param>
 /// <param name="TestSize">Fraction of rows in each test part.</param>
@@ -479,7 +480,7 @@ public sealed record ShuffleSplit(int Splits = 10, double TestSize = 0.1, double
         for (int s = 0; s < Splits; s++)
         {
             int[] order = [.. Enumerable.Range(0, rows)];
-            random.Shuffle(order);
+            random.Shuffle<int>(order);
             int[] test = order[..nTest];
             int[] train = order[nTest..(nTest + nTrain)];
             Array.Sort(test);
@@ -508,8 +509,8 @@ public sealed record ShuffleSplit(int Splits = 10, double TestSize = 0.1, double
 
 /// <summary>
 /// Random splits that keep class proportions (scikit-learn's <c>StratifiedShuffleSplit</c>): the test and training
-/// counts per class follow the class proportions (largest remainders, ties to the earlier class where scikit-learn
-/// breaks them at random). .NET's generator, so other splits than scikit-learn's.
+/// counts per class follow the class proportions (largest remainders, ties broken at random as scikit-learn does); the
+/// same splits as scikit-learn's for the same seed.
 /// </summary>
 /// <param name="Splits">Number of splits.</param>
 /// <param name="TestSize">Fraction of rows in each test part.</param>
@@ -546,46 +547,64 @@ public sealed record StratifiedShuffleSplit(int Splits = 10, double TestSize = 0
         }
 
         int[] sizes = [.. members.Select(m => m.Count)];
-        int[] trainCounts = ApproximateMode(sizes, nTrain);
-        int[] left = [.. sizes.Select((s, c) => s - trainCounts[c])];
-        int[] testCounts = ApproximateMode(left, nTest);
         var random = SplitHelpers.Random(Seed);
         for (int s = 0; s < Splits; s++)
         {
+            // scikit-learn's order of draws: both allocations, a permutation per class, then the two parts are
+            // permuted (NetLearn returns them sorted, but the draws keep the generator in step for the next split).
+            int[] trainCounts = ApproximateMode(sizes, nTrain, random);
+            int[] left = [.. sizes.Select((size, c) => size - trainCounts[c])];
+            int[] testCounts = ApproximateMode(left, nTest, random);
             var train = new List<int>(nTrain);
             var test = new List<int>(nTest);
             for (int c = 0; c < classes; c++)
             {
                 int[] shuffled = [.. members[c]];
-                random.Shuffle(shuffled);
+                random.Shuffle<int>(shuffled);
                 train.AddRange(shuffled[..trainCounts[c]]);
                 test.AddRange(shuffled[trainCounts[c]..(trainCounts[c] + testCounts[c])]);
             }
 
+            random.Permutation(train.Count);
+            random.Permutation(test.Count);
             train.Sort();
             test.Sort();
             yield return new Fold([.. train], [.. test]);
         }
     }
 
-    /// <summary>Draws <paramref name="draws"/> of <c>sizes.Sum()</c> items proportionally to the class sizes (largest remainders).</summary>
-    internal static int[] ApproximateMode(int[] sizes, int draws)
+    /// <summary>
+    /// Draws <paramref name="draws"/> of <c>sizes.Sum()</c> items proportionally to the class sizes (scikit-learn's
+    /// <c>_approximate_mode</c>): floors, then one more for the largest remainders, equal remainders in random order.
+    /// </summary>
+    internal static int[] ApproximateMode(int[] sizes, int draws, NumPyRandomState random)
     {
         double total = sizes.Sum();
-        double[] exact = [.. sizes.Select(s => s * draws / total)];
+        double[] exact = [.. sizes.Select(size => size / total * draws)];
         int[] take = [.. exact.Select(e => (int)Math.Floor(e))];
-        int left = draws - take.Sum();
-        foreach (int c in Enumerable.Range(0, sizes.Length).OrderByDescending(c => exact[c] - take[c]).ThenBy(c => c))
+        int needed = (int)(draws - take.Sum(t => (double)t));
+        if (needed <= 0)
         {
-            if (left == 0)
+            return take;
+        }
+
+        double[] remainder = [.. exact.Select((e, c) => e - Math.Floor(e))];
+        foreach (double value in remainder.Distinct().OrderDescending())
+        {
+            int[] tied = [.. Enumerable.Range(0, remainder.Length).Where(c => remainder[c] == value)];
+            int now = Math.Min(tied.Length, needed);
+
+            // RandomState.choice(tied, now, replace=False) = tied[permutation(len(tied))[:now]].
+            int[] order = random.Permutation(tied.Length);
+            for (int k = 0; k < now; k++)
             {
-                break;
+                take[tied[order[k]]]++;
             }
 
-            if (take[c] < sizes[c])
+            needed -= now;
+            if (needed == 0)
             {
-                take[c]++;
-                left--;
+                break;
             }
         }
 

@@ -19,7 +19,8 @@ public static class TrainTestSplit
     /// <summary>
     /// Shuffles (with <paramref name="seed"/>, so a fixed seed gives the same split every time) and splits features and
     /// target. The test part has ⌈testSize·n⌉ rows. With <paramref name="stratify"/>, each class of the target keeps its
-    /// proportion in both parts (largest-remainder allocation).
+    /// proportion in both parts (largest-remainder allocation). The rows are scikit-learn's <c>train_test_split</c>'s
+    /// for <c>random_state=seed</c> (NumPy's generator), returned in ascending order.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="testSize"/> is not in (0, 1).</exception>
     /// <exception cref="DataValidationException">Too few rows for a non-empty training and test part, or a class too small to stratify.</exception>
@@ -58,56 +59,16 @@ public static class TrainTestSplit
             throw new DataValidationException(string.Create(CultureInfo.InvariantCulture, $"Cannot split {rows} rows with test_size={testSize}: both parts need at least one row. Use more data or another test size"));
         }
 
-        var random = seed is { } s ? new Random(s) : new Random();
         if (stratifyBy is null)
         {
-            int[] order = Enumerable.Range(0, rows).ToArray();
-            random.Shuffle(order);
+            // scikit-learn's ShuffleSplit: the first ⌈test_size·n⌉ rows of NumPy's permutation are the test part.
+            int[] order = NumPyRandomState.For(seed).Permutation(rows);
             return (Sorted(order[nTest..]), Sorted(order[..nTest]));
         }
 
-        return Stratified(stratifyBy, nTest, random);
-    }
-
-    private static (int[] Train, int[] Test) Stratified(Column y, int nTest, Random random)
-    {
-        var labels = ClassLabels.FromTarget(y);
-        int[] codes = labels.Encode(y);
-        var byClass = Enumerable.Range(0, labels.Count).Select(_ => new List<int>()).ToArray();
-        for (int i = 0; i < codes.Length; i++)
-        {
-            byClass[codes[i]].Add(i);
-        }
-
-        foreach (var (members, k) in byClass.Select((m, k) => (m, k)))
-        {
-            if (members.Count < 2)
-            {
-                throw new DataValidationException($"Class '{labels.Classes.FormatValue(k)}' has only {members.Count} row; stratified splitting needs at least 2 per class. Remove the class or split without stratification", column: y.Name);
-            }
-        }
-
-        // Largest-remainder allocation of the test rows to classes, proportional to class sizes.
-        double[] exact = [.. byClass.Select(m => (double)m.Count * nTest / y.Length)];
-        int[] take = [.. exact.Select(e => (int)Math.Floor(e))];
-        int left = nTest - take.Sum();
-        foreach (int k in Enumerable.Range(0, take.Length).OrderByDescending(k => exact[k] - take[k]).ThenBy(k => k).Take(left))
-        {
-            take[k]++;
-        }
-
-        var train = new List<int>();
-        var test = new List<int>();
-        for (int k = 0; k < byClass.Length; k++)
-        {
-            int[] members = [.. byClass[k]];
-            random.Shuffle(members);
-            int count = Math.Clamp(take[k], 1, members.Length - 1);
-            test.AddRange(members[..count]);
-            train.AddRange(members[count..]);
-        }
-
-        return (Sorted([.. train]), Sorted([.. test]));
+        // scikit-learn's train_test_split(stratify=y) is one StratifiedShuffleSplit.
+        var fold = new StratifiedShuffleSplit(1, testSize, Seed: seed).Split(rows, stratifyBy).First();
+        return (fold.Train, fold.Test);
     }
 
     // Rows keep their original order within each part, so a split is easy to read and compare.

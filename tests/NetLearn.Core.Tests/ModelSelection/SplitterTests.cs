@@ -14,6 +14,9 @@ public class SplitterTests
     {
         "kfold_5_23", "kfold_3_10", "stratified_kfold_4", "stratified_kfold_5", "group_kfold_3_ties", "group_kfold_4_distinct",
         "stratified_group_kfold_3", "stratified_group_kfold_4", "time_series_5", "time_series_gap", "leave_one_out", "leave_2_groups_out",
+        "kfold_shuffled", "kfold_shuffled_big_seed", "stratified_kfold_shuffled", "repeated_kfold",
+        "repeated_stratified_kfold", "shuffle_split", "shuffle_split_train_size", "stratified_shuffle_split", "stratified_shuffle_split_ties",
+        "train_test_split", "train_test_split_stratified",
     };
 
     [Theory]
@@ -38,6 +41,17 @@ public class SplitterTests
             "time_series_gap" => new TimeSeriesSplit(4, MaxTrainSize: 10, TestSize: 3, Gap: 2),
             "leave_one_out" => new LeaveOneOut(),
             "leave_2_groups_out" => new LeavePGroupsOut(2),
+            "kfold_shuffled" => new KFold(5, Shuffle: true, Seed: 0),
+            "kfold_shuffled_big_seed" => new KFold(3, Shuffle: true, Seed: int.MaxValue),
+            "stratified_kfold_shuffled" => new StratifiedKFold(4, Shuffle: true, Seed: 3),
+            "repeated_kfold" => new RepeatedKFold(3, 2, Seed: 1),
+            "repeated_stratified_kfold" => new RepeatedStratifiedKFold(3, 2, Seed: 2),
+            "shuffle_split" => new ShuffleSplit(4, 0.3, Seed: 5),
+            "shuffle_split_train_size" => new ShuffleSplit(3, 0.2, TrainSize: 0.5, Seed: 6),
+            "stratified_shuffle_split" => new StratifiedShuffleSplit(5, 0.25, Seed: 7),
+            "stratified_shuffle_split_ties" => new StratifiedShuffleSplit(6, 0.3333, Seed: 8),
+            "train_test_split" => new TrainTestSplitter(0.3, 9),
+            "train_test_split_stratified" => new TrainTestSplitter(0.25, 10),
             _ => throw new ArgumentException(name),
         };
 
@@ -50,6 +64,15 @@ public class SplitterTests
             Assert.Equal(expected[f].GetProperty("train").EnumerateArray().Select(v => v.GetInt32()), actual[f].Train);
             Assert.Equal(expected[f].GetProperty("test").EnumerateArray().Select(v => v.GetInt32()), actual[f].Test);
         }
+    }
+
+    [Fact]
+    public void The_generator_is_numpys_mt19937()
+    {
+        // numpy.random.RandomState(5489) draws the reference MT19937 sequence (Matsumoto and Nishimura's mt19937ar).
+        var random = new NumPyRandomState(5489);
+        Assert.Equal([3499211612u, 581869302u, 3890346734u, 3586334585u, 545404204u], Enumerable.Range(0, 5).Select(_ => random.NextUInt32()));
+        Assert.Equal(new KFold(3, Shuffle: true, Seed: -1).Split(10).First().Test, new KFold(3, Shuffle: true, Seed: -1).Split(10).First().Test);
     }
 
     [Fact]
@@ -107,5 +130,17 @@ public class SplitterTests
         var e = Assert.Throws<DataValidationException>(() => new GroupKFold(3).Split(4, groups: g).ToList());
         Assert.Contains("3 folds from 2 groups", e.Message, StringComparison.Ordinal);
         Assert.Throws<ArgumentException>(() => new GroupKFold(2).Split(4).ToList());
+    }
+
+    /// <summary>TrainTestSplit.Indices as a one-split splitter, so its fixture runs with the others.</summary>
+    private sealed record TrainTestSplitter(double TestSize, int Seed) : ICrossValidator
+    {
+        public int SplitCount(int rows, Column? target = null, Column? groups = null) => 1;
+
+        public IEnumerable<Fold> Split(int rows, Column? target = null, Column? groups = null)
+        {
+            var (train, test) = TrainTestSplit.Indices(rows, TestSize, Seed, target);
+            yield return new Fold(train, test);
+        }
     }
 }
