@@ -9,6 +9,8 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 data="${1:-/usr/share/datasets/fashion-mnist}"; epochs="${2:-10}"; threads="${3:-2}"; rows="${4:-60000}"; repeats="${5:-1}"
 log=/tmp/netlearn-fashion-bench.log
+# Debian's PyTorch also runs OpenBLAS/OpenMP pools that torch.set_num_threads does not bound: pin them for both sides.
+export OMP_NUM_THREADS="$threads" OPENBLAS_NUM_THREADS="$threads" MKL_NUM_THREADS="$threads"
 lock=/work/bin/bench; [ -x "$lock" ] || lock="flock /tmp/netlearn-bench.lock"
 : > "$log"
 nl_cmd="dotnet '$here/bin/Release/net10.0/NetLearn.Deep.Bench.dll' fashion '$data' $epochs $threads $rows"
