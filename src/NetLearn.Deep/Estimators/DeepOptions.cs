@@ -292,6 +292,13 @@ public abstract record RecurrentOptions : DeepOptions
     /// <summary>Dropout between stacked layers and before the output (<c>dropout</c>).</summary>
     public double Dropout { get; init; }
 
+    /// <summary>
+    /// Variable-length sequences (<c>pack_sequences</c>): padding steps — token id 0, or steps whose values are all
+    /// missing — are skipped as PyTorch's <c>pack_padded_sequence</c> skips them, so padding never changes a prediction.
+    /// When false, padding steps are fed to the network like any other step.
+    /// </summary>
+    public bool PackSequences { get; init; } = true;
+
     /// <inheritdoc />
     public override void Validate()
     {

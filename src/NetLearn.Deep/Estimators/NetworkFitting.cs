@@ -28,7 +28,7 @@ internal static class NetworkFitting
         }
 
         int[] codes = labels.Encode(y);
-        var x = features.ToMatrix();
+        var x = TableTensors.ToMatrix(options, features);
         TableTensors.Check(options, x, features.Schema);
         var (mean, scale) = TableTensors.Standardization(x, scaling, groupSize);
         var networkSpec = spec(x.Columns, labels.Count);
@@ -47,7 +47,7 @@ internal static class NetworkFitting
         context ??= FitContext.Default;
         Checks.NotEmpty(features, estimator);
         double[] y = Checks.RegressionTarget(features, target, estimator);
-        var x = features.ToMatrix();
+        var x = TableTensors.ToMatrix(options, features);
         TableTensors.Check(options, x, features.Schema);
         var (mean, scale) = TableTensors.Standardization(x, scaling, groupSize);
         double targetMean = y.Average();
@@ -143,9 +143,9 @@ internal static class NetworkFitting
         int length = SequenceLength(options, columns);
         var builder = NetworkBuilder.Input(columns);
         builder = options.VocabSize > 0
-            ? builder.Embedding(options.VocabSize, options.EmbeddingDim)
+            ? builder.Add(new EmbeddingLayer(options.VocabSize, options.EmbeddingDim, MarkPadding: options.PackSequences))
             : builder.Reshape(length, options.FeaturesPerStep);
-        builder.Add(new RecurrentLayer(options.Cell, options.HiddenSize, options.NumLayers, options.Bidirectional, options.NumLayers > 1 ? options.Dropout : 0));
+        builder.Add(new RecurrentLayer(options.Cell, options.HiddenSize, options.NumLayers, options.Bidirectional, options.NumLayers > 1 ? options.Dropout : 0, Packed: options.PackSequences));
         if (options.Dropout > 0)
         {
             builder.Dropout(options.Dropout);

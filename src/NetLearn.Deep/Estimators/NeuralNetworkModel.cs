@@ -153,7 +153,7 @@ public abstract class NeuralNetworkModel<TOptions> : FittedModel<TOptions>, ITra
     protected Tensor Forward(Table features)
     {
         ArgumentNullException.ThrowIfNull(features);
-        var matrix = features.ConformTo(InputSchema).ToMatrix();
+        var matrix = TableTensors.ToMatrix(Options, features.ConformTo(InputSchema));
         if (matrix.Rows == 0)
         {
             throw new DataValidationException("There are no rows to predict: give at least one row");

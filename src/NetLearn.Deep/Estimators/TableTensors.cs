@@ -41,35 +41,103 @@ internal static class TableTensors
         var sum = new double[groups];
         var count = new double[groups];
         var data = x.AsSpan();
+        // Missing values (padding steps of packed sequences) take no part.
         for (int r = 0; r < n; r++)
         {
             for (int c = 0; c < p; c++)
             {
-                sum[Group(c)] += data[(r * p) + c];
-                count[Group(c)]++;
+                double v = data[(r * p) + c];
+                if (!double.IsNaN(v))
+                {
+                    sum[Group(c)] += v;
+                    count[Group(c)]++;
+                }
             }
         }
 
-        var groupMean = sum.Select((s, g) => s / count[g]).ToArray();
+        var groupMean = sum.Select((s, g) => count[g] > 0 ? s / count[g] : 0).ToArray();
         var squares = new double[groups];
         for (int r = 0; r < n; r++)
         {
             for (int c = 0; c < p; c++)
             {
                 double d = data[(r * p) + c] - groupMean[Group(c)];
-                squares[Group(c)] += d * d;
+                if (!double.IsNaN(d))
+                {
+                    squares[Group(c)] += d * d;
+                }
             }
         }
 
         for (int c = 0; c < p; c++)
         {
             int g = Group(c);
-            double sd = Math.Sqrt(squares[g] / count[g]);
+            double sd = count[g] > 0 ? Math.Sqrt(squares[g] / count[g]) : 0;
             mean[c] = groupMean[g];
             scale[c] = sd > 1e-12 ? sd : 1.0;
         }
 
         return (mean, scale);
+    }
+
+    /// <summary>
+    /// The features as a matrix. Missing values are refused (naming row and column), except in packed numeric sequences,
+    /// where a step whose values are all missing is padding; a step with only some values missing, or a row without any
+    /// step, is refused there.
+    /// </summary>
+    /// <exception cref="DataValidationException">A value is missing or infinite where it must not be; the message names the row and column.</exception>
+    public static Matrix ToMatrix(DeepOptions options, Table features)
+    {
+        if (options is not RecurrentOptions { PackSequences: true, VocabSize: 0 } recurrent)
+        {
+            return features.ToMatrix();
+        }
+
+        var x = features.ToMatrix(allowMissing: true);
+        int perStep = recurrent.FeaturesPerStep;
+        int steps = NetworkFitting.SequenceLength(recurrent, x.Columns);
+        var data = x.AsSpan();
+        for (int r = 0; r < x.Rows; r++)
+        {
+            int present = 0;
+            for (int t = 0; t < steps; t++)
+            {
+                int missing = 0, firstMissing = -1;
+                for (int f = 0; f < perStep; f++)
+                {
+                    int c = (t * perStep) + f;
+                    double v = data[(r * x.Columns) + c];
+                    if (double.IsInfinity(v))
+                    {
+                        throw new DataValidationException("Found an infinite value. Replace or drop it", column: features.Schema.Columns[c].Name, row: r);
+                    }
+
+                    if (double.IsNaN(v))
+                    {
+                        missing++;
+                        firstMissing = firstMissing < 0 ? c : firstMissing;
+                    }
+                }
+
+                if (missing > 0 && missing < perStep)
+                {
+                    int c = firstMissing;
+                    throw new DataValidationException(
+                        string.Create(CultureInfo.InvariantCulture, $"Step {t} has {missing} of its {perStep} values missing. A step is either complete or entirely missing (padding of a shorter sequence); impute the value or blank the whole step"),
+                        column: features.Schema.Columns[c].Name,
+                        row: r);
+                }
+
+                present += missing == 0 ? 1 : 0;
+            }
+
+            if (present == 0)
+            {
+                throw new DataValidationException("The sequence has no steps: every value is missing. Drop the row or give it at least one step", row: r);
+            }
+        }
+
+        return x;
     }
 
     /// <summary>A float32 tensor [rows, columns] of (x − mean) / scale.</summary>

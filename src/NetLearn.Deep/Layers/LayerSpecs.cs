@@ -357,17 +357,21 @@ public sealed record ReshapeLayer(long[] Shape) : LayerSpec
     public override int GetHashCode() => Shape.Length;
 }
 
-/// <summary>Maps token ids [L] (integers in [0, vocabulary)) to vectors [L, dimension]. Id 0 is padding and maps to zeros.</summary>
+/// <summary>
+/// Maps token ids [L] (integers in [0, vocabulary)) to vectors [L, dimension]. Id 0 is padding and maps to zeros, or,
+/// with <paramref name="MarkPadding"/>, to NaN vectors that a following packed <see cref="RecurrentLayer"/> skips.
+/// </summary>
 /// <param name="VocabularySize">Number of distinct ids (including the padding id 0).</param>
 /// <param name="Dimension">Vector size.</param>
-public sealed record EmbeddingLayer(int VocabularySize, int Dimension) : LayerSpec
+/// <param name="MarkPadding">Emit NaN for padding positions, the padding marker of a packed recurrent layer.</param>
+public sealed record EmbeddingLayer(int VocabularySize, int Dimension, bool MarkPadding = false) : LayerSpec
 {
     /// <inheritdoc />
     public override nn.Module<Tensor, Tensor> Create(long[] input, out long[] output)
     {
         RequireRank(input, "token ids [length]", 1);
         output = [input[0], Dimension];
-        return new EmbeddingModule(VocabularySize, Dimension);
+        return new EmbeddingModule(VocabularySize, Dimension, MarkPadding);
     }
 
     /// <inheritdoc />
@@ -398,7 +402,12 @@ public enum RecurrentCell
 /// <param name="Bidirectional">Also run the sequence backwards.</param>
 /// <param name="Dropout">Dropout between stacked layers.</param>
 /// <param name="ReturnSequences">Return every time step instead of the final state.</param>
-public sealed record RecurrentLayer(RecurrentCell Cell, int HiddenSize, int NumLayers = 1, bool Bidirectional = false, double Dropout = 0, bool ReturnSequences = false) : LayerSpec
+/// <param name="Packed">
+/// Variable-length sequences: a step whose values are all NaN is padding and is skipped, as PyTorch's
+/// <c>pack_padded_sequence</c> does (the real steps keep their order; padding may come before or after them). The
+/// final state is then the state after each sequence's own last step, and returned sequences hold zeros at padding steps.
+/// </param>
+public sealed record RecurrentLayer(RecurrentCell Cell, int HiddenSize, int NumLayers = 1, bool Bidirectional = false, double Dropout = 0, bool ReturnSequences = false, bool Packed = false) : LayerSpec
 {
     /// <inheritdoc />
     public override nn.Module<Tensor, Tensor> Create(long[] input, out long[] output)
@@ -415,7 +424,7 @@ public sealed record RecurrentLayer(RecurrentCell Cell, int HiddenSize, int NumL
     }
 
     /// <inheritdoc />
-    public override string Describe() => $"{Cell.ToString().ToUpperInvariant()}({HiddenSize}, layers={NumLayers}{(Bidirectional ? ", bidirectional" : string.Empty)})";
+    public override string Describe() => $"{Cell.ToString().ToUpperInvariant()}({HiddenSize}, layers={NumLayers}{(Bidirectional ? ", bidirectional" : string.Empty)}{(Packed ? ", packed" : string.Empty)})";
 }
 
 /// <summary>Multi-head self-attention (Vaswani et al., 2017) over a sequence [time, dimension]; the dimension must divide by the heads.</summary>

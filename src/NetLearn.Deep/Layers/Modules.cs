@@ -45,19 +45,29 @@ internal sealed class ReduceModule : nn.Module<Tensor, Tensor>
     }
 }
 
-/// <summary>Token embedding with padding id 0; takes ids stored as floating-point values (as tables give them).</summary>
+/// <summary>
+/// Token embedding with padding id 0; takes ids stored as floating-point values (as tables give them). With padding
+/// marked, padding positions become NaN vectors: the padding marker of a packed recurrent layer.
+/// </summary>
 internal sealed class EmbeddingModule : nn.Module<Tensor, Tensor>
 {
     private readonly Embedding embedding;
+    private readonly bool _markPadding;
 
-    public EmbeddingModule(long vocabulary, long dimension)
+    public EmbeddingModule(long vocabulary, long dimension, bool markPadding)
         : base("embedding")
     {
         embedding = nn.Embedding(vocabulary, dimension, padding_idx: 0);
+        _markPadding = markPadding;
         RegisterComponents();
     }
 
-    public override Tensor forward(Tensor input) => embedding.forward(input.dtype == ScalarType.Int64 ? input : input.to_type(ScalarType.Int64));
+    public override Tensor forward(Tensor input)
+    {
+        var ids = input.dtype == ScalarType.Int64 ? input : input.to_type(ScalarType.Int64);
+        var vectors = embedding.forward(ids);
+        return _markPadding ? vectors.masked_fill(ids.eq(0).unsqueeze(-1), double.NaN) : vectors;
+    }
 }
 
 /// <summary>A batch-first RNN/LSTM/GRU returning the output sequence or the final state of each direction.</summary>
@@ -81,6 +91,11 @@ internal sealed class RecurrentModule : nn.Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor input)
     {
+        if (_spec.Packed && input.isnan().any().item<bool>())
+        {
+            return ForwardPacked(input);
+        }
+
         Tensor output, hidden;
         switch (_rnn)
         {
@@ -95,14 +110,62 @@ internal sealed class RecurrentModule : nn.Module<Tensor, Tensor>
                 break;
         }
 
-        if (_spec.ReturnSequences)
-        {
-            return output;
-        }
+        return _spec.ReturnSequences ? output : FinalState(hidden);
+    }
 
-        // hidden: [layers·directions, batch, hidden]; the last layer's states are the last one or two entries.
+    // hidden: [layers·directions, batch, hidden]; the last layer's states are the last one or two entries.
+    private Tensor FinalState(Tensor hidden)
+    {
         long n = hidden.shape[0];
         return _spec.Bidirectional ? cat([hidden[n - 2], hidden[n - 1]], 1) : hidden[n - 1];
+    }
+
+    // Variable-length sequences through pack_padded_sequence: the real steps (not all-NaN) move to the front of each
+    // sequence in their order, the batch is sorted by length (descending, as packing requires), packed, run, and the
+    // results are put back in the batch's order (and, for returned sequences, at the steps' original positions).
+    private Tensor ForwardPacked(Tensor input)
+    {
+        long batch = input.shape[0], time = input.shape[1], features = input.shape[2];
+        var padding = input.isnan().all(2);
+        var lengths = padding.logical_not().sum(1);
+        if (lengths.min().item<long>() == 0)
+        {
+            throw new DataValidationException("A sequence has no steps: every step is padding (missing values or token id 0). Give each row at least one step");
+        }
+
+        var key = (padding.to_type(ScalarType.Int64) * time) + arange(time, device: input.device).unsqueeze(0);
+        var order = key.argsort(1);
+        var aligned = input.gather(1, order.unsqueeze(2).expand(batch, time, features));
+        aligned = where(aligned.isnan(), zeros_like(aligned), aligned);
+        var (sortedLengths, sortIndex) = lengths.sort(0, descending: true);
+        var unsort = sortIndex.argsort();
+        using var packed = nn.utils.rnn.pack_padded_sequence(aligned.index_select(0, sortIndex), sortedLengths.cpu(), batch_first: true, enforce_sorted: true);
+        nn.utils.rnn.PackedSequence output;
+        Tensor hidden;
+        switch (_rnn)
+        {
+            case LSTM lstm:
+                (output, hidden, _) = lstm.call(packed);
+                break;
+            case GRU gru:
+                (output, hidden) = gru.call(packed);
+                break;
+            default:
+                (output, hidden) = ((RNN)_rnn).call(packed);
+                break;
+        }
+
+        using (output)
+        {
+            if (!_spec.ReturnSequences)
+            {
+                return FinalState(hidden.index_select(1, unsort));
+            }
+
+            var (padded, _) = nn.utils.rnn.pad_packed_sequence(output, batch_first: true, total_length: time);
+            padded = padded.index_select(0, unsort);
+            return zeros_like(padded).scatter(1, order.unsqueeze(2).expand(batch, time, padded.shape[2]), padded);
+        }
     }
 }
 

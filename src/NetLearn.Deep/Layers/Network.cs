@@ -202,19 +202,19 @@ public sealed class NetworkBuilder
     public NetworkBuilder Reshape(params long[] shape) => Add(new ReshapeLayer(shape));
 
     /// <summary>Adds a token embedding.</summary>
-    public NetworkBuilder Embedding(int vocabularySize, int dimension) => Add(new EmbeddingLayer(vocabularySize, dimension));
+    public NetworkBuilder Embedding(int vocabularySize, int dimension, bool markPadding = false) => Add(new EmbeddingLayer(vocabularySize, dimension, markPadding));
 
     /// <summary>Adds an LSTM.</summary>
-    public NetworkBuilder Lstm(int hiddenSize, int numLayers = 1, bool bidirectional = false, bool returnSequences = false, double dropout = 0) =>
-        Add(new RecurrentLayer(RecurrentCell.Lstm, hiddenSize, numLayers, bidirectional, dropout, returnSequences));
+    public NetworkBuilder Lstm(int hiddenSize, int numLayers = 1, bool bidirectional = false, bool returnSequences = false, double dropout = 0, bool packed = false) =>
+        Add(new RecurrentLayer(RecurrentCell.Lstm, hiddenSize, numLayers, bidirectional, dropout, returnSequences, packed));
 
     /// <summary>Adds a GRU.</summary>
-    public NetworkBuilder Gru(int hiddenSize, int numLayers = 1, bool bidirectional = false, bool returnSequences = false, double dropout = 0) =>
-        Add(new RecurrentLayer(RecurrentCell.Gru, hiddenSize, numLayers, bidirectional, dropout, returnSequences));
+    public NetworkBuilder Gru(int hiddenSize, int numLayers = 1, bool bidirectional = false, bool returnSequences = false, double dropout = 0, bool packed = false) =>
+        Add(new RecurrentLayer(RecurrentCell.Gru, hiddenSize, numLayers, bidirectional, dropout, returnSequences, packed));
 
     /// <summary>Adds a plain (Elman, tanh) RNN.</summary>
-    public NetworkBuilder Rnn(int hiddenSize, int numLayers = 1, bool bidirectional = false, bool returnSequences = false, double dropout = 0) =>
-        Add(new RecurrentLayer(RecurrentCell.Rnn, hiddenSize, numLayers, bidirectional, dropout, returnSequences));
+    public NetworkBuilder Rnn(int hiddenSize, int numLayers = 1, bool bidirectional = false, bool returnSequences = false, double dropout = 0, bool packed = false) =>
+        Add(new RecurrentLayer(RecurrentCell.Rnn, hiddenSize, numLayers, bidirectional, dropout, returnSequences, packed));
 
     /// <summary>Adds multi-head self-attention.</summary>
     public NetworkBuilder Attention(int heads, double dropout = 0) => Add(new MultiHeadAttentionLayer(heads, dropout));

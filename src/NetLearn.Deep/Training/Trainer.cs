@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using NetLearn.Data.IO;
+using NetLearn.Deep.Layers;
 using NetLearn.Deep.Runtime;
 using Spectre.Console;
 using TorchSharp;
@@ -319,8 +320,17 @@ public sealed class Trainer
         return weights is null ? perSample.mean() : (perSample * weights).sum() / weights.sum().clamp_min(1e-12);
     }
 
+    // A Network knows its input and output shapes: wrong sample shapes and labels beyond the output units are caught
+    // here with a clear message instead of surfacing as a libtorch error from inside the first batch.
     private void CheckTargets(TensorDataset data, string what)
     {
+        var network = _model as Network;
+        if (network is not null && !data.Inputs.shape.Skip(1).SequenceEqual(network.InputShape))
+        {
+            throw new DataValidationException(
+                $"The {what} samples have shape {LayerSpec.ShapeText(data.Inputs.shape.Skip(1))} but the network takes {LayerSpec.ShapeText(network.InputShape)}. Reshape the inputs or build the network for this shape");
+        }
+
         if (Options.Loss == LossKind.CrossEntropy)
         {
             if (data.Targets.dtype != ScalarType.Int64 || data.Targets.shape.Length != 1)
@@ -329,10 +339,17 @@ public sealed class Trainer
             }
 
             long classes = Options.ClassWeights?.Count ?? long.MaxValue;
+            string limit = Options.ClassWeights is null ? string.Empty : $", {classes} class weights";
+            if (network is not null && network.OutputShape.Length == 1 && network.OutputShape[0] < classes)
+            {
+                classes = network.OutputShape[0];
+                limit = $", {classes} output units";
+            }
+
             long min = data.Targets.min().item<long>(), max = data.Targets.max().item<long>();
             if (min < 0 || max >= classes)
             {
-                throw new DataValidationException($"A {what} label is outside the class range (labels {min}..{max}, {classes} class weights). Labels must be class indices 0..classes-1");
+                throw new DataValidationException($"A {what} label is outside the class range (labels {min}..{max}{limit}). Labels must be class indices 0..classes-1");
             }
         }
         else if (!data.Targets.is_floating_point())

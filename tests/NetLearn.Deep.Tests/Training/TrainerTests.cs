@@ -130,6 +130,11 @@ public sealed class TrainerTests
         using var bad = new TensorDataset(randn(8, 4), tensor(new long[] { 0, 1, 2, 0, 1, 0, 1, 5 }));
         var label = Assert.Throws<DataValidationException>(() => new Trainer(net, Options with { ClassWeights = [1.0, 1.0] }).Fit(bad));
         Assert.Contains("outside the class range", label.Message, StringComparison.Ordinal);
+        var units = Assert.Throws<DataValidationException>(() => new Trainer(Net(1), Options).Fit(bad));
+        Assert.Contains("output units", units.Message, StringComparison.Ordinal);
+        using var wide = new TensorDataset(randn(8, 5), tensor(new long[] { 0, 1, 2, 0, 1, 0, 1, 2 }));
+        var shape = Assert.Throws<DataValidationException>(() => new Trainer(Net(1), Options).Fit(wide));
+        Assert.Contains("[5]", shape.Message, StringComparison.Ordinal);
         Assert.Throws<DataValidationException>(() => new TensorDataset(zeros(0, 4), zeros(0, ScalarType.Int64)));
         Assert.Throws<DataValidationException>(() => Trainer.Predict(net, zeros(0, 4)));
         Assert.Equal("batch_size", Assert.Throws<HyperparameterException>(() => new Trainer(net, Options with { BatchSize = 0 })).Parameter);
