@@ -19,7 +19,7 @@ internal static class NetLearnRunner
         IEstimator estimator = task switch
         {
             "random_forest" => new RandomForestClassifier(variant == "exact"
-                ? new RandomForestClassifierOptions { RandomState = 0, NJobs = threads, MaxBins = null }
+                ? new RandomForestClassifierOptions { RandomState = 0, NJobs = threads, MaxBins = null, MaxSamples = null }
                 : new RandomForestClassifierOptions { RandomState = 0, NJobs = threads }),
             "hist_gradient_boosting" or "birdstrikes_hgb" => new HistGradientBoostingClassifier(new HistGradientBoostingClassifierOptions { EarlyStopping = false, RandomState = 0, NJobs = threads }),
             "logistic_regression" => new LogisticRegression(),

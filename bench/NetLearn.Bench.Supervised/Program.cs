@@ -58,7 +58,7 @@ internal static class Harness
         yield return ("netlearn", string.Empty);
         if (task == "random_forest")
         {
-            // NetLearn's defaults (histogram splitter) and scikit-learn's exact splitter (max_bins=null).
+            // NetLearn's defaults (histogram splitter) and scikit-learn's algorithm (max_bins=null, max_samples=null).
             yield return ("netlearn", "exact");
         }
 
