@@ -10,6 +10,9 @@ internal sealed record Measurement(string Library, string Task, int Threads, dou
     /// <summary>Processor time of the fit (all threads); on a loaded machine it is steadier than wall time.</summary>
     public double FitCpuSeconds { get; init; }
 
+    /// <summary>Extra per-case detail printed after the single-row latency (e.g. batch prediction cost per row).</summary>
+    public string? Extra { get; init; }
+
     public string ToJson() => JsonSerializer.Serialize(this);
 
     public static Measurement FromJson(string json) => JsonSerializer.Deserialize<Measurement>(json)!;

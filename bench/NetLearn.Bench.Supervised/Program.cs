@@ -1,9 +1,9 @@
 // Supervised side-by-side benchmark: NetLearn, scikit-learn, XGBoost and ML.NET on the same data, in one run.
 //
-//   flock /tmp/netlearn-bench.lock dotnet run -c Release --project bench/NetLearn.Bench.Supervised -- all [DATA_DIR] [TASK ...]
+//   /work/bin/bench dotnet bench/NetLearn.Bench.Supervised/bin/Release/net10.0/NetLearn.Bench.Supervised.dll all [DATA_DIR] [TASK ...]
 //
 // Every case runs in a fresh process (so peak memory is per case) with the same thread count for every library.
-// Internal modes: netlearn TASK DATA_DIR THREADS | mlnet TRAINER TASK DATA_DIR THREADS.
+// Internal modes: netlearn TASK DATA_DIR THREADS [VARIANT] | mlnet TRAINER TASK DATA_DIR THREADS.
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
@@ -11,7 +11,7 @@ using NetLearn.Bench.Supervised;
 
 if (args.Length >= 4 && args[0] == "netlearn")
 {
-    Console.WriteLine(NetLearnRunner.Run(string.Empty, args[1], args[2], int.Parse(args[3], CultureInfo.InvariantCulture)).ToJson());
+    Console.WriteLine(NetLearnRunner.Run(args.Length > 4 ? args[4] : string.Empty, args[1], args[2], int.Parse(args[3], CultureInfo.InvariantCulture)).ToJson());
     return 0;
 }
 
@@ -56,6 +56,12 @@ internal static class Harness
     public static IEnumerable<(string Kind, string Arg)> Sides(string task)
     {
         yield return ("netlearn", string.Empty);
+        if (task == "random_forest")
+        {
+            // NetLearn's defaults (histogram splitter) and scikit-learn's algorithm (max_bins=null, max_samples=null).
+            yield return ("netlearn", "exact");
+        }
+
         yield return ("python", "sklearn");
         switch (task)
         {
@@ -118,7 +124,7 @@ internal static class Harness
         };
         string output = kind switch
         {
-            "netlearn" => Exec("dotnet", [self, "netlearn", task, dataDir, t], env),
+            "netlearn" => Exec("dotnet", [self, "netlearn", task, dataDir, t, arg], env),
             "mlnet" => Exec("dotnet", [self, "mlnet", arg, task, dataDir, t], env),
             _ => Exec("/usr/bin/python3", [Path.Combine(AppContext.BaseDirectory, "peer.py"), arg, task, dataDir, t], env),
         };
@@ -138,7 +144,7 @@ internal static class Harness
             {
                 string ratio = ours is null || r == ours ? "" : (ours.FitSeconds / r.FitSeconds).ToString("0.00", CultureInfo.InvariantCulture) + "x";
                 string ratioCpu = ours is null || r == ours || r.FitCpuSeconds <= 0 ? "" : (ours.FitCpuSeconds / r.FitCpuSeconds).ToString("0.00", CultureInfo.InvariantCulture) + "x";
-                string single = r.SingleRowMicroseconds is { } us ? FormattableString.Invariant($" (1 row: {us:0.0} µs)") : "";
+                string single = r.SingleRowMicroseconds is { } us ? FormattableString.Invariant($" (1 row: {us:0.0} µs{r.Extra})") : "";
                 text.AppendLine(FormattableString.Invariant(
                     $"| {r.Task} | {r.Threads} | {r.Library} | {r.FitSeconds:0.000} | {r.FitCpuSeconds:0.000} | {r.PredictSeconds:0.000}{single} | {r.PeakMegabytes:0} | {r.Score:0.0000} | {ratio} | {ratioCpu} |"));
             }

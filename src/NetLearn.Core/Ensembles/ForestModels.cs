@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using NetLearn.Data;
 using NetLearn.Estimators;
 using NetLearn.LinearAlgebra;
@@ -20,6 +19,7 @@ public abstract class ForestModelBase<TOptions> : FittedModel<TOptions>, IFeatur
         Trees = trees;
         OobScore = oobScore;
         FeatureImportances = ForestTrainer.Importances(trees, inputSchema.Count);
+        Predictor = new ForestPredictor(trees, proportions: this is IClassifier);
     }
 
     /// <summary>Number of trees.</summary>
@@ -38,6 +38,9 @@ public abstract class ForestModelBase<TOptions> : FittedModel<TOptions>, IFeatur
     public IReadOnlyList<string> ImportanceFeatureNames => FeatureNames;
 
     internal TreeStructure[] Trees { get; }
+
+    /// <summary>The flat prediction layout of the trees.</summary>
+    private protected ForestPredictor Predictor { get; }
 
     /// <summary>Tree <paramref name="index"/> as a node view (for export and plots).</summary>
     public IDecisionTreeView Tree(int index) => new ForestTreeView(Trees[index], FeatureNames, CriterionName, ClassNames);
@@ -89,6 +92,32 @@ public abstract class ForestModelBase<TOptions> : FittedModel<TOptions>, IFeatur
 
         double oob = reader.ReadDouble("oob_score");
         return (trees, double.IsNaN(oob) ? null : oob);
+    }
+
+    /// <summary>
+    /// The sum over the trees of the leaf outputs of every row (row-major, <paramref name="width"/> values a row), in
+    /// blocks of rows that walk one tree after another; in parallel over blocks for large inputs.
+    /// </summary>
+    private protected double[] SumRows(Table features, int width)
+    {
+        var x = FeatureMatrix.RowMajor(features.ConformTo(InputSchema), Kind);
+        var sums = new double[x.Rows * width];
+        ForRowBlocks(x.Rows, (from, to) => Predictor.AccumulateBlock(x.Values.AsSpan(from * x.Columns, (to - from) * x.Columns), x.Columns, sums.AsSpan(from * width, (to - from) * width)));
+        return sums;
+    }
+
+    /// <summary>One row in <c>FeatureNames</c> order as floats, checked for length.</summary>
+    private protected void CheckRow(ReadOnlySpan<double> row, Span<float> values)
+    {
+        if (row.Length != InputSchema.Count)
+        {
+            throw new ArgumentException($"Expected {InputSchema.Count} features.", nameof(row));
+        }
+
+        for (int j = 0; j < row.Length; j++)
+        {
+            values[j] = (float)row[j];
+        }
     }
 
     /// <summary>Runs <paramref name="body"/> over blocks of rows, in parallel for large inputs.</summary>
@@ -146,16 +175,14 @@ public abstract class ForestClassifierModel<TOptions> : ForestModelBase<TOptions
     /// <inheritdoc />
     public Matrix PredictProba(Table features)
     {
-        var x = FeatureMatrix.RowMajor(features.ConformTo(InputSchema), Kind);
-        var proba = new Matrix(x.Rows, Classes.Length);
-        ForRowBlocks(x.Rows, (from, to) =>
+        double[] sums = SumRows(features, Classes.Length);
+        double scale = 1.0 / Trees.Length;
+        for (int i = 0; i < sums.Length; i++)
         {
-            for (int i = from; i < to; i++)
-            {
-                Accumulate(x.Values.AsSpan(i * x.Columns, x.Columns), proba.Row(i));
-            }
-        });
-        return proba;
+            sums[i] *= scale;
+        }
+
+        return new Matrix(sums.Length / Classes.Length, Classes.Length, sums);
     }
 
     /// <summary>
@@ -164,18 +191,20 @@ public abstract class ForestClassifierModel<TOptions> : ForestModelBase<TOptions
     /// </summary>
     public void PredictProba(ReadOnlySpan<double> row, Span<double> proba)
     {
-        if (row.Length != InputSchema.Count || proba.Length != Classes.Length)
+        if (proba.Length != Classes.Length)
         {
-            throw new ArgumentException($"Expected {InputSchema.Count} features and room for {Classes.Length} probabilities.", nameof(row));
+            throw new ArgumentException($"Expected room for {Classes.Length} probabilities.", nameof(proba));
         }
 
         Span<float> values = row.Length <= 256 ? stackalloc float[row.Length] : new float[row.Length];
-        for (int j = 0; j < row.Length; j++)
+        CheckRow(row, values);
+        proba.Clear();
+        Predictor.Accumulate(values, proba);
+        double scale = 1.0 / Trees.Length;
+        for (int k = 0; k < proba.Length; k++)
         {
-            values[j] = (float)row[j];
+            proba[k] *= scale;
         }
-
-        Accumulate(values, proba);
     }
 
     /// <inheritdoc />
@@ -197,17 +226,6 @@ public abstract class ForestClassifierModel<TOptions> : ForestModelBase<TOptions
         ArgumentNullException.ThrowIfNull(writer);
         writer.Write("classes", Classes);
         base.Save(writer);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Accumulate(ReadOnlySpan<float> row, Span<double> proba)
-    {
-        proba.Clear();
-        double scale = 1.0 / Trees.Length;
-        foreach (var tree in Trees)
-        {
-            DecisionTreeClassifierModel.LeafProba(tree, row, proba, scale, add: true);
-        }
     }
 }
 
@@ -240,33 +258,23 @@ public abstract class ForestRegressorModel<TOptions> : ForestModelBase<TOptions>
     /// <inheritdoc />
     public Column Predict(Table features)
     {
-        var x = FeatureMatrix.RowMajor(features.ConformTo(InputSchema), Kind);
-        var result = new double[x.Rows];
-        ForRowBlocks(x.Rows, (from, to) =>
+        double[] result = SumRows(features, 1);
+        for (int i = 0; i < result.Length; i++)
         {
-            for (int i = from; i < to; i++)
-            {
-                result[i] = Mean(x.Values.AsSpan(i * x.Columns, x.Columns));
-            }
-        });
+            result[i] /= Trees.Length;
+        }
+
         return new NumericColumn(TargetName, result);
     }
 
     /// <summary>The prediction for one row whose values are in <c>FeatureNames</c> order; no allocation.</summary>
     public double Predict(ReadOnlySpan<double> row)
     {
-        if (row.Length != InputSchema.Count)
-        {
-            throw new ArgumentException($"Expected {InputSchema.Count} features.", nameof(row));
-        }
-
         Span<float> values = row.Length <= 256 ? stackalloc float[row.Length] : new float[row.Length];
-        for (int j = 0; j < row.Length; j++)
-        {
-            values[j] = (float)row[j];
-        }
-
-        return Mean(values);
+        CheckRow(row, values);
+        Span<double> sum = [0.0];
+        Predictor.Accumulate(values, sum);
+        return sum[0] / Trees.Length;
     }
 
     /// <inheritdoc />
@@ -275,17 +283,6 @@ public abstract class ForestRegressorModel<TOptions> : ForestModelBase<TOptions>
         ArgumentNullException.ThrowIfNull(writer);
         writer.Write("target_name", TargetName);
         base.Save(writer);
-    }
-
-    private double Mean(ReadOnlySpan<float> row)
-    {
-        double sum = 0;
-        foreach (var tree in Trees)
-        {
-            sum += tree.Value[tree.Apply(row)];
-        }
-
-        return sum / Trees.Length;
     }
 }
 

@@ -11,8 +11,18 @@ namespace NetLearn.Ensembles;
 /// </summary>
 internal static class ForestTrainer
 {
+    /// <param name="data">The training data.</param>
+    /// <param name="settings">The tree settings.</param>
+    /// <param name="options">The forest options.</param>
+    /// <param name="context">Cancellation and progress.</param>
+    /// <param name="kind">The model kind, for progress reports.</param>
+    /// <param name="balancedSubsample">
+    /// <c>class_weight="balanced_subsample"</c>: each tree's rows are weighted by draws / (classes drawn · draws of
+    /// their class) in its own bootstrap sample (scikit-learn's <c>compute_sample_weight("balanced", y, indices)</c>);
+    /// without bootstrap, the same weights over all rows ("balanced").
+    /// </param>
     public static (TreeStructure[] Trees, ulong[] Seeds) Grow(
-        TreeTrainingData data, TreeSettings settings, ForestOptionsBase options, FitContext context, string kind)
+        TreeTrainingData data, TreeSettings settings, ForestOptionsBase options, FitContext context, string kind, bool balancedSubsample = false)
     {
         int n = data.X.Rows, trees = options.NEstimators;
         var master = new TreeRandom(TreeRandom.SeedFrom(options.RandomState));
@@ -23,6 +33,9 @@ internal static class ForestTrainer
         }
 
         int draws = BootstrapSize(options.MaxSamples, n);
+        var bins = options.HistogramBins is { } maxBins && settings.Splitter == SplitStrategy.Best && settings.Criterion != SplitCriterion.AbsoluteError
+            ? FeatureBins.Build(data.X.Values, n, data.X.Columns, maxBins, options.Threads)
+            : null;
         var result = new TreeStructure[trees];
         int done = 0;
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.Threads, CancellationToken = context.CancellationToken };
@@ -30,16 +43,21 @@ internal static class ForestTrainer
             0,
             trees,
             parallel,
-            () => (Builder: data.Builder(settings), Weights: new double[n]),
+            () => (Builder: data.Builder(settings, bins), Weights: new double[n]),
             (t, _, local) =>
             {
                 if (options.Bootstrap)
                 {
-                    Bootstrap(seeds[t], n, draws, data.Weights, local.Weights);
+                    Bootstrap(seeds[t], n, draws, data.Weights, local.Weights, balancedSubsample ? data.ClassCodes : null, data.Classes);
                 }
                 else
                 {
                     data.Weights.CopyTo(local.Weights, 0);
+                    if (balancedSubsample)
+                    {
+                        Array.Fill(local.Weights, 1.0);
+                        BalanceClasses(local.Weights, data.ClassCodes!, data.Classes, data.Weights);
+                    }
                 }
 
                 result[t] = local.Builder.Build(local.Weights, seeds[t] ^ 0x5DEECE66DUL, context.CancellationToken);
@@ -58,8 +76,11 @@ internal static class ForestTrainer
         var c => Math.Min(n, (int)c),
     };
 
-    /// <summary>Row weights of one bootstrap sample: the row's weight times how often it was drawn.</summary>
-    public static void Bootstrap(ulong seed, int n, int draws, double[] rowWeights, double[] target)
+    /// <summary>
+    /// Row weights of one bootstrap sample: the row's weight times how often it was drawn, times its class's balanced
+    /// weight in this sample when <paramref name="classes"/> is given (balanced_subsample).
+    /// </summary>
+    public static void Bootstrap(ulong seed, int n, int draws, double[] rowWeights, double[] target, int[]? classes = null, int classCount = 0)
     {
         Array.Clear(target);
         var random = new TreeRandom(seed);
@@ -68,9 +89,41 @@ internal static class ForestTrainer
             target[random.NextInt(n)] += 1.0;
         }
 
+        if (classes is not null)
+        {
+            BalanceClasses(target, classes, classCount, rowWeights);
+            return;
+        }
+
         for (int i = 0; i < n; i++)
         {
             target[i] *= rowWeights[i];
+        }
+    }
+
+    /// <summary>
+    /// Multiplies draw counts by draws / (classes present · draws of the row's class) and by the row weights, as
+    /// scikit-learn's <c>compute_sample_weight("balanced", y, indices=bootstrap)</c> (class counts ignore sample weights).
+    /// </summary>
+    private static void BalanceClasses(double[] counts, int[] classes, int classCount, double[] rowWeights)
+    {
+        var perClass = new double[classCount];
+        double draws = 0;
+        for (int i = 0; i < counts.Length; i++)
+        {
+            perClass[classes[i]] += counts[i];
+            draws += counts[i];
+        }
+
+        int present = perClass.Count(c => c > 0);
+        for (int k = 0; k < classCount; k++)
+        {
+            perClass[k] = perClass[k] > 0 ? draws / (present * perClass[k]) : 0;
+        }
+
+        for (int i = 0; i < counts.Length; i++)
+        {
+            counts[i] *= perClass[classes[i]] * rowWeights[i];
         }
     }
 

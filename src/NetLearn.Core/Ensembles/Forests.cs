@@ -85,10 +85,10 @@ internal static class ForestFitting
     public static (TreeStructure[] Trees, Column Classes, double? Oob) Classify(
         ForestClassifierOptionsBase options, SplitStrategy splitter, Table features, Column? target, FitContext context, string kind)
     {
-        var data = TreeTrainingData.Classification(features, target, context, options.ClassWeight, kind);
+        var data = TreeTrainingData.Classification(features, target, context, options.ClassWeight, kind, forest: true);
         var criterion = options.Criterion == SplitCriterion.LogLoss ? SplitCriterion.Entropy : options.Criterion;
         var settings = TreeSettings.From(options, criterion, splitter, data.X.Columns);
-        var (trees, seeds) = ForestTrainer.Grow(data, settings, options, context, kind);
+        var (trees, seeds) = ForestTrainer.Grow(data, settings, options, context, kind, options.ClassWeight?.IsBalancedSubsample == true);
         trees = Prune(trees, options.CcpAlpha);
         double? oob = null;
         if (options.OobScore)

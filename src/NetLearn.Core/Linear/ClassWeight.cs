@@ -7,15 +7,16 @@ namespace NetLearn.Linear;
 /// <summary>
 /// Per-class weights (scikit-learn's <c>class_weight</c>): <see cref="Balanced"/> weights each class by
 /// n_samples / (n_classes · count), or explicit weights by label. In JSON and on the command line:
-/// <c>"balanced"</c> or an object such as <c>{"yes": 2, "no": 1}</c>.
+/// <c>"balanced"</c> or an object such as <c>{"yes": 2, "no": 1}</c>. Forests also take <see cref="BalancedSubsample"/>.
 /// </summary>
 [JsonConverter(typeof(ClassWeightJsonConverter))]
 public sealed record ClassWeight
 {
-    private ClassWeight(bool balanced, IReadOnlyDictionary<string, double>? weights)
+    private ClassWeight(bool balanced, IReadOnlyDictionary<string, double>? weights, bool subsample = false)
     {
         IsBalanced = balanced;
         Weights = weights;
+        IsBalancedSubsample = subsample;
     }
 
     /// <summary>Weights inversely proportional to class frequencies.</summary>
@@ -23,6 +24,15 @@ public sealed record ClassWeight
 
     /// <summary>True for <see cref="Balanced"/>.</summary>
     public bool IsBalanced { get; }
+
+    /// <summary>
+    /// Forests only (<c>"balanced_subsample"</c>): balanced weights recomputed from each tree's bootstrap sample; without
+    /// bootstrap the same as <see cref="Balanced"/>.
+    /// </summary>
+    public static ClassWeight BalancedSubsample { get; } = new(false, null, subsample: true);
+
+    /// <summary>True for <see cref="BalancedSubsample"/>.</summary>
+    public bool IsBalancedSubsample { get; }
 
     /// <summary>Explicit weights by label text; unlisted classes weigh 1.</summary>
     public IReadOnlyDictionary<string, double>? Weights { get; }
@@ -34,6 +44,11 @@ public sealed record ClassWeight
     public double[] Compute(ClassLabels labels, ReadOnlySpan<int> y)
     {
         ArgumentNullException.ThrowIfNull(labels);
+        if (IsBalancedSubsample)
+        {
+            throw new HyperparameterException("class_weight", "\"balanced_subsample\" only applies to forests (weights per bootstrap sample); use \"balanced\"");
+        }
+
         var result = new double[labels.Count];
         if (IsBalanced)
         {
@@ -73,11 +88,11 @@ public sealed record ClassWeight
 
     /// <inheritdoc />
     public bool Equals(ClassWeight? other) =>
-        other is not null && IsBalanced == other.IsBalanced
+        other is not null && IsBalanced == other.IsBalanced && IsBalancedSubsample == other.IsBalancedSubsample
         && (Weights is null ? other.Weights is null : other.Weights is not null && Weights.Count == other.Weights.Count && Weights.All(kv => other.Weights.TryGetValue(kv.Key, out double v) && v.Equals(kv.Value)));
 
     /// <inheritdoc />
-    public override int GetHashCode() => HashCode.Combine(IsBalanced, Weights?.Count ?? -1);
+    public override int GetHashCode() => HashCode.Combine(IsBalanced, IsBalancedSubsample, Weights?.Count ?? -1);
 }
 
 internal sealed class ClassWeightJsonConverter : JsonConverter<ClassWeight>
@@ -86,7 +101,12 @@ internal sealed class ClassWeightJsonConverter : JsonConverter<ClassWeight>
     {
         if (reader.TokenType == JsonTokenType.String)
         {
-            return reader.GetString() == "balanced" ? ClassWeight.Balanced : throw new JsonException("class_weight must be \"balanced\" or an object of weights by label.");
+            return reader.GetString() switch
+            {
+                "balanced" => ClassWeight.Balanced,
+                "balanced_subsample" => ClassWeight.BalancedSubsample,
+                _ => throw new JsonException("class_weight must be \"balanced\", \"balanced_subsample\" (forests) or an object of weights by label."),
+            };
         }
 
         var weights = JsonSerializer.Deserialize<Dictionary<string, double>>(ref reader, options) ?? throw new JsonException("class_weight is empty.");
@@ -95,9 +115,9 @@ internal sealed class ClassWeightJsonConverter : JsonConverter<ClassWeight>
 
     public override void Write(Utf8JsonWriter writer, ClassWeight value, JsonSerializerOptions options)
     {
-        if (value.IsBalanced)
+        if (value.IsBalanced || value.IsBalancedSubsample)
         {
-            writer.WriteStringValue("balanced");
+            writer.WriteStringValue(value.IsBalanced ? "balanced" : "balanced_subsample");
         }
         else
         {

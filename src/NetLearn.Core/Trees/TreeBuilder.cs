@@ -64,6 +64,12 @@ internal sealed class TreeBuilder
     private readonly bool _classification;
 
     private readonly int[] _samples;
+
+    // Weight and target of the row at each position of _samples, permuted with it, so that node passes read them
+    // sequentially instead of by row id (the random reads dominated the builder's time).
+    private readonly double[] _posW;
+    private readonly int[] _posClass;
+    private readonly double[] _posY;
     private readonly ulong[] _keys;
     private readonly int[] _locClass;
     private readonly double[] _locY;
@@ -80,14 +86,16 @@ internal sealed class TreeBuilder
     private readonly FenwickPair _fenwick;
     private readonly ulong[] _radixBuffer;
     private readonly int[] _radixCounts = new int[3 * 2048];
+    private readonly FeatureBins? _bins;
+    private readonly double[] _histogram;
+    private readonly int[] _touched = new int[256];
 
-    private double[] _w = [];
     private TreeRandom _rng = new(0);
     private double _rootWeight;
     private double _minWeightLeaf;
     private NodeList _nodes = new(1);
 
-    public TreeBuilder(float[] columnMajorX, int rows, int columns, int[]? yClass, int classes, double[]? yValue, TreeSettings settings)
+    public TreeBuilder(float[] columnMajorX, int rows, int columns, int[]? yClass, int classes, double[]? yValue, TreeSettings settings, FeatureBins? bins = null)
     {
         _x = columnMajorX;
         _n = rows;
@@ -98,6 +106,9 @@ internal sealed class TreeBuilder
         _s = settings;
         _classification = yClass is not null;
         _samples = new int[rows];
+        _posW = new double[rows];
+        _posClass = yClass is null ? [] : new int[rows];
+        _posY = yValue is null ? [] : new double[rows];
         _keys = new ulong[rows];
         _locClass = new int[rows];
         _locY = new double[rows];
@@ -114,12 +125,18 @@ internal sealed class TreeBuilder
         _sortedY = mae ? new double[rows] : [];
         _fenwick = new FenwickPair(mae ? rows : 0);
         _radixBuffer = new ulong[rows];
+
+        // The histogram splitter serves every criterion but absolute error, whose medians a histogram cannot give.
+        _bins = settings.Criterion == SplitCriterion.AbsoluteError || settings.Splitter != SplitStrategy.Best ? null : bins;
+        _histogram = _bins is null ? [] : new double[256 * HistogramStride];
     }
+
+    /// <summary>Per bin: the class weights and the row count (classification), or weight, weighted target sum and row count.</summary>
+    private int HistogramStride => _classification ? _k + 1 : 3;
 
     /// <summary>Grows one tree; <paramref name="weights"/> has one non-negative weight per row (zero leaves the row out).</summary>
     public TreeStructure Build(double[] weights, ulong seed, CancellationToken cancellation = default)
     {
-        _w = weights;
         _rng = new TreeRandom(seed);
         int m = 0;
         double total = 0;
@@ -127,6 +144,16 @@ internal sealed class TreeBuilder
         {
             if (weights[i] != 0)
             {
+                _posW[m] = weights[i];
+                if (_classification)
+                {
+                    _posClass[m] = _yClass![i];
+                }
+                else
+                {
+                    _posY[m] = _yValue![i];
+                }
+
                 _samples[m++] = i;
                 total += weights[i];
             }
@@ -254,9 +281,8 @@ internal sealed class TreeBuilder
             value.Clear();
             for (int i = start; i < end; i++)
             {
-                int s = _samples[i];
-                double w = _w[s];
-                value[_yClass![s]] += w;
+                double w = _posW[i];
+                value[_posClass[i]] += w;
                 weighted += w;
             }
 
@@ -270,10 +296,9 @@ internal sealed class TreeBuilder
                 int m = end - start;
                 for (int i = 0; i < m; i++)
                 {
-                    int s = _samples[start + i];
-                    _locY[i] = _yValue![s];
-                    _locW[i] = _w[s];
-                    weighted += _w[s];
+                    _locY[i] = _posY[start + i];
+                    _locW[i] = _posW[start + i];
+                    weighted += _posW[start + i];
                 }
 
                 var ys = _locY.AsSpan(0, m);
@@ -295,9 +320,8 @@ internal sealed class TreeBuilder
                 double sum = 0;
                 for (int i = start; i < end; i++)
                 {
-                    int s = _samples[i];
-                    sum += _w[s] * _yValue![s];
-                    weighted += _w[s];
+                    sum += _posW[i] * _posY[i];
+                    weighted += _posW[i];
                 }
 
                 double mean = sum / weighted;
@@ -310,11 +334,10 @@ internal sealed class TreeBuilder
                 double loss = 0;
                 for (int i = start; i < end; i++)
                 {
-                    int s = _samples[i];
-                    double y = _yValue![s];
+                    double y = _posY[i];
                     if (y > 0)
                     {
-                        loss += _w[s] * y * Math.Log(y / mean);
+                        loss += _posW[i] * y * Math.Log(y / mean);
                     }
                 }
 
@@ -326,8 +349,7 @@ internal sealed class TreeBuilder
                 double sum = 0, squares = 0;
                 for (int i = start; i < end; i++)
                 {
-                    int s = _samples[i];
-                    double w = _w[s], y = _yValue![s];
+                    double w = _posW[i], y = _posY[i];
                     sum += w * y;
                     squares += w * y * y;
                     weighted += w;
@@ -387,18 +409,14 @@ internal sealed class TreeBuilder
     private bool FindSplit(int start, int end, double impurity, double weighted, out Split best)
     {
         int m = end - start;
-        for (int i = 0; i < m; i++)
+        _posW.AsSpan(start, m).CopyTo(_locW);
+        if (_classification)
         {
-            int s = _samples[start + i];
-            _locW[i] = _w[s];
-            if (_classification)
-            {
-                _locClass[i] = _yClass![s];
-            }
-            else
-            {
-                _locY[i] = _yValue![s];
-            }
+            _posClass.AsSpan(start, m).CopyTo(_locClass);
+        }
+        else
+        {
+            _posY.AsSpan(start, m).CopyTo(_locY);
         }
 
         if (_classification)
@@ -436,8 +454,10 @@ internal sealed class TreeBuilder
             _features[remaining - 1] = f;
             remaining--;
             var column = _x.AsSpan(f * _n, _n);
-            bool found = _s.Splitter == SplitStrategy.Best
-                ? ScanBest(column, start, m, weighted, totalSum, ref bestProxy, out double threshold, out int leftCount, out bool constant)
+            bool found = _bins is not null
+                ? ScanHistogram(f, start, m, weighted, totalSum, ref bestProxy, out double threshold, out int leftCount, out bool constant)
+                : _s.Splitter == SplitStrategy.Best
+                ? ScanBest(column, start, m, weighted, totalSum, ref bestProxy, out threshold, out leftCount, out constant)
                 : ScanRandom(column, start, m, weighted, totalSum, ref bestProxy, out threshold, out leftCount, out constant);
             if (constant)
             {
@@ -458,21 +478,7 @@ internal sealed class TreeBuilder
             return false;
         }
 
-        // Partition the node's rows: x <= threshold first (scikit-learn's in-place partition).
-        var column2 = _x.AsSpan(bestFeature * _n, _n);
-        int p = start, partitionEnd = end;
-        while (p < partitionEnd)
-        {
-            if (column2[_samples[p]] <= bestThreshold)
-            {
-                p++;
-            }
-            else
-            {
-                partitionEnd--;
-                (_samples[p], _samples[partitionEnd]) = (_samples[partitionEnd], _samples[p]);
-            }
-        }
+        int p = Partition(start, end, bestFeature, bestThreshold);
 
         System.Diagnostics.Debug.Assert(p - start == bestLeftCount, "partition disagrees with the scan");
         Span<double> scratch = _k <= 64 ? stackalloc double[_k] : new double[_k];
@@ -481,6 +487,63 @@ internal sealed class TreeBuilder
         double improvement = weighted / _rootWeight * (impurity - (weightRight / weighted * impurityRight) - (weightLeft / weighted * impurityLeft));
         best = new Split(bestFeature, bestThreshold, p, improvement, impurityLeft, impurityRight);
         return true;
+    }
+
+    /// <summary>
+    /// Partitions the node's rows in place, x ≤ threshold first (scikit-learn's partition), moving their weights and
+    /// targets along; the histogram splitter compares bin codes (x ≤ edge b exactly when the code is ≤ b).
+    /// </summary>
+    private int Partition(int start, int end, int feature, double threshold)
+    {
+        int p = start, partitionEnd = end;
+        if (_bins is not null)
+        {
+            var codes = _bins.Codes.AsSpan(feature * _n, _n);
+            int bin = Array.BinarySearch(_bins.Edges[feature], threshold);
+            while (p < partitionEnd)
+            {
+                if (codes[_samples[p]] <= bin)
+                {
+                    p++;
+                }
+                else
+                {
+                    Swap(p, --partitionEnd);
+                }
+            }
+
+            return p;
+        }
+
+        var column = _x.AsSpan(feature * _n, _n);
+        while (p < partitionEnd)
+        {
+            if (column[_samples[p]] <= threshold)
+            {
+                p++;
+            }
+            else
+            {
+                Swap(p, --partitionEnd);
+            }
+        }
+
+        return p;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Swap(int a, int b)
+    {
+        (_samples[a], _samples[b]) = (_samples[b], _samples[a]);
+        (_posW[a], _posW[b]) = (_posW[b], _posW[a]);
+        if (_classification)
+        {
+            (_posClass[a], _posClass[b]) = (_posClass[b], _posClass[a]);
+        }
+        else
+        {
+            (_posY[a], _posY[b]) = (_posY[b], _posY[a]);
+        }
     }
 
     /// <summary>
@@ -588,10 +651,179 @@ internal sealed class TreeBuilder
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static double Midpoint(float below, float above)
+    private static double Midpoint(float below, float above) => FeatureBins.Midpoint(below, above);
+
+    /// <summary>
+    /// The histogram splitter: accumulates the node's class weights (or weight and weighted target) per bin of one
+    /// feature, then scans the boundaries between the non-empty bins in order. Only touched bins are visited and
+    /// cleared, so a small node costs O(m + d log d) for its d distinct bins rather than O(max_bins).
+    /// </summary>
+    private bool ScanHistogram(int feature, int start, int m, double weighted, double totalSum, ref double bestProxy, out double threshold, out int leftCount, out bool constant)
     {
-        double t = (below / 2.0) + (above / 2.0);
-        return t == above || double.IsInfinity(t) ? below : t;
+        var codes = _bins!.Codes.AsSpan(feature * _n, _n);
+        var samples = _samples.AsSpan(start, m);
+        var h = _histogram.AsSpan();
+        int stride = HistogramStride, countAt = stride - 1, touched = 0;
+        if (_classification)
+        {
+            for (int i = 0; i < samples.Length; i++)
+            {
+                int o = codes[samples[i]] * stride;
+                if (h[o + countAt] == 0)
+                {
+                    _touched[touched++] = o;
+                }
+
+                h[o + _locClass[i]] += _locW[i];
+                h[o + countAt] += 1;
+            }
+        }
+        else
+        {
+            for (int i = 0; i < samples.Length; i++)
+            {
+                int o = codes[samples[i]] * stride;
+                if (h[o + 2] == 0)
+                {
+                    _touched[touched++] = o;
+                }
+
+                double w = _locW[i];
+                h[o] += w;
+                h[o + 1] += w * _locY[i];
+                h[o + 2] += 1;
+            }
+        }
+
+        threshold = 0;
+        leftCount = 0;
+        constant = touched == 1;
+        if (touched > 48)
+        {
+            // Many distinct bins: collect them in order by one pass over the bin range.
+            touched = 0;
+            int last = _bins.Edges[feature].Length;
+            for (int b = 0; b <= last; b++)
+            {
+                if (h[(b * stride) + countAt] != 0)
+                {
+                    _touched[touched++] = b * stride;
+                }
+            }
+        }
+        else
+        {
+            _touched.AsSpan(0, touched).Sort();
+        }
+
+        var bins = _touched.AsSpan(0, touched);
+
+        bool found = !constant && (_classification
+            ? ScanClassBins(bins, feature, m, weighted, ref bestProxy, out threshold, out leftCount)
+            : ScanValueBins(bins, feature, m, weighted, totalSum, ref bestProxy, out threshold, out leftCount));
+        foreach (int o in bins)
+        {
+            h.Slice(o, stride).Clear();
+        }
+
+        return found;
+    }
+
+    private bool ScanClassBins(ReadOnlySpan<int> bins, int feature, int m, double weighted, ref double bestProxy, out double threshold, out int leftCount)
+    {
+        var h = _histogram;
+        var left = _left.AsSpan();
+        left.Clear();
+        var total = _total.AsSpan();
+        var right = _right.AsSpan();
+        var edges = _bins!.Edges[feature];
+        bool gini = _s.Criterion == SplitCriterion.Gini;
+        int msl = _s.MinSamplesLeaf, stride = _k + 1, count = 0;
+        double minW = _minWeightLeaf, wl = 0;
+        bool found = false;
+        threshold = 0;
+        leftCount = 0;
+        for (int i = 0; i < bins.Length - 1; i++)
+        {
+            int o = bins[i];
+            double sqLeft = 0, sqRight = 0;
+            for (int c = 0; c < left.Length; c++)
+            {
+                double w = h[o + c];
+                wl += w;
+                double lc = left[c] + w, rc = total[c] - lc;
+                left[c] = lc;
+                right[c] = rc;
+                sqLeft += lc * lc;
+                sqRight += rc * rc;
+            }
+
+            count += (int)h[o + _k];
+            if (count < msl || m - count < msl)
+            {
+                continue;
+            }
+
+            double wr = weighted - wl;
+            if (wl < minW || wr < minW)
+            {
+                continue;
+            }
+
+            double proxy = gini
+                ? (sqLeft / wl) + (sqRight / wr)
+                : -(wr * ClassImpurity(right, wr)) - (wl * ClassImpurity(left, wl));
+            if (proxy > bestProxy)
+            {
+                bestProxy = proxy;
+                threshold = edges[o / stride];
+                leftCount = count;
+                found = true;
+            }
+        }
+
+        return found;
+    }
+
+    private bool ScanValueBins(ReadOnlySpan<int> bins, int feature, int m, double weighted, double totalSum, ref double bestProxy, out double threshold, out int leftCount)
+    {
+        var h = _histogram;
+        var edges = _bins!.Edges[feature];
+        bool poisson = _s.Criterion == SplitCriterion.Poisson;
+        int msl = _s.MinSamplesLeaf, count = 0;
+        double minW = _minWeightLeaf, wl = 0, sl = 0;
+        bool found = false;
+        threshold = 0;
+        leftCount = 0;
+        for (int i = 0; i < bins.Length - 1; i++)
+        {
+            int o = bins[i];
+            wl += h[o];
+            sl += h[o + 1];
+            count += (int)h[o + 2];
+            if (count < msl || m - count < msl)
+            {
+                continue;
+            }
+
+            double wr = weighted - wl;
+            if (wl < minW || wr < minW)
+            {
+                continue;
+            }
+
+            double sr = totalSum - sl;
+            double proxy = poisson ? PoissonProxy(sl, wl, sr, wr) : (sl * sl / wl) + (sr * sr / wr);
+            if (proxy > bestProxy)
+            {
+                bestProxy = proxy;
+                threshold = edges[o / 3];
+                leftCount = count;
+                found = true;
+            }
+        }
+
+        return found;
     }
 
     private bool ScanGini(ReadOnlySpan<ulong> keys, double weighted, ref double bestProxy, out double threshold, out int leftCount)

@@ -10,8 +10,11 @@ internal sealed record TreeTrainingData(FeatureMatrix X, int[]? ClassCodes, Clas
 {
     public int Classes => Labels?.Count ?? 0;
 
-    /// <summary>Validates and encodes a classification fit; class weights are folded into the row weights.</summary>
-    public static TreeTrainingData Classification(Table features, Column? target, FitContext context, ClassWeight? classWeight, string estimator)
+    /// <summary>
+    /// Validates and encodes a classification fit; class weights are folded into the row weights, except
+    /// balanced_subsample, which a forest applies per bootstrap sample (<paramref name="forest"/>) and a tree rejects.
+    /// </summary>
+    public static TreeTrainingData Classification(Table features, Column? target, FitContext context, ClassWeight? classWeight, string estimator, bool forest = false)
     {
         Checks.NotEmpty(features, estimator);
         var y = Checks.Target(features, target, estimator);
@@ -19,7 +22,7 @@ internal sealed record TreeTrainingData(FeatureMatrix X, int[]? ClassCodes, Clas
         int[] codes = labels.Encode(y);
         var x = FeatureMatrix.ColumnMajor(features, estimator);
         double[] weights = Checks.SampleWeight(context.SampleWeight, x.Rows) ?? Ones(x.Rows);
-        if (classWeight is not null)
+        if (classWeight is not null && !(forest && classWeight.IsBalancedSubsample))
         {
             double[] perClass = classWeight.Compute(labels, codes);
             for (int i = 0; i < weights.Length; i++)
@@ -62,7 +65,7 @@ internal sealed record TreeTrainingData(FeatureMatrix X, int[]? ClassCodes, Clas
         return new TreeTrainingData(x, null, null, y, weights);
     }
 
-    public TreeBuilder Builder(TreeSettings settings) => new(X.Values, X.Rows, X.Columns, ClassCodes, Classes, Values, settings);
+    public TreeBuilder Builder(TreeSettings settings, FeatureBins? bins = null) => new(X.Values, X.Rows, X.Columns, ClassCodes, Classes, Values, settings, bins);
 
     private static double[] Ones(int n)
     {
