@@ -330,8 +330,12 @@ internal static class HierarchyAlgorithms
         return Math.Sqrt(((sizeI + sizeX) * t * dxi * dxi) + ((sizeI + sizeY) * t * dyi * dyi) - (sizeI * t * dxy * dxy));
     }
 
-    /// <summary>Single linkage through Prim's minimum spanning tree (SciPy's <c>mst_single_linkage</c>), distances computed on the fly.</summary>
-    public static double[] MstSingleLinkage(Matrix points, DistanceMetric metric, CancellationToken cancellation)
+    /// <summary>
+    /// Single linkage through Prim's minimum spanning tree (SciPy's <c>mst_single_linkage</c>), distances computed on the fly.
+    /// With <paramref name="coreDistances"/> the edges are HDBSCAN's mutual reachability distances
+    /// max(core(a), core(b), d(a, b)) (Campello, Moulavi &amp; Sander 2013), so the result is HDBSCAN's single-linkage tree.
+    /// </summary>
+    public static double[] MstSingleLinkage(Matrix points, DistanceMetric metric, CancellationToken cancellation, double[]? coreDistances = null)
     {
         int n = points.Rows;
         var z = new double[(n - 1) * 4];
@@ -365,6 +369,11 @@ internal static class HierarchyAlgorithms
                     }
 
                     double dist = PairwiseDistances.Distance(row, points.Row(i), metric);
+                    if (coreDistances is not null)
+                    {
+                        dist = Math.Max(dist, Math.Max(coreDistances[current], coreDistances[i]));
+                    }
+
                     if (best[i] > dist)
                     {
                         best[i] = dist;
