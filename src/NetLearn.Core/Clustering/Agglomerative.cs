@@ -50,6 +50,12 @@ public sealed record AgglomerativeClusteringOptions : EstimatorOptions
     /// <summary>The point distance (<c>metric</c>); Ward needs euclidean.</summary>
     public DistanceMetric Metric { get; init; } = DistanceMetric.Euclidean;
 
+    /// <summary>
+    /// Connectivity constraint (<c>connectivity_n_neighbors</c>): only clusters joined by an edge of the symmetrised
+    /// k-nearest-neighbour graph may merge (scikit-learn's <c>connectivity=kneighbors_graph(X, k)</c>); <c>null</c> = none.
+    /// </summary>
+    public int? ConnectivityNNeighbors { get; init; }
+
     /// <inheritdoc />
     public override void Validate()
     {
@@ -66,6 +72,11 @@ public sealed record AgglomerativeClusteringOptions : EstimatorOptions
         if (DistanceThreshold is { } t && (!(t >= 0) || !double.IsFinite(t)))
         {
             throw new HyperparameterException("distance_threshold", "must be a non-negative number");
+        }
+
+        if (ConnectivityNNeighbors is < 1)
+        {
+            throw new HyperparameterException("connectivity_n_neighbors", "must be at least 1, or null for no connectivity constraint");
         }
 
         if (Linkage == Linkage.Ward && Metric != DistanceMetric.Euclidean)
@@ -105,7 +116,9 @@ public sealed class AgglomerativeClustering(AgglomerativeClusteringOptions? opti
             throw new DataValidationException(string.Create(CultureInfo.InvariantCulture, $"n_clusters={k} is larger than the number of rows ({n}). Use fewer clusters"));
         }
 
-        double[] z = Options.Linkage == Linkage.Single
+        double[] z = Options.ConnectivityNNeighbors is { } neighbours
+            ? StructuredHierarchy.Build(x, Math.Min(neighbours, n - 1), Options.Linkage, Options.Metric, context.CancellationToken)
+            : Options.Linkage == Linkage.Single
             ? HierarchyAlgorithms.MstSingleLinkage(x, Options.Metric, context.CancellationToken)
             : HierarchyAlgorithms.NnChain(Condensed(x, Options.Metric, n), n, Options.Linkage, context.CancellationToken);
         var linkage = new Matrix(n - 1, 4, z);
@@ -599,7 +612,9 @@ public sealed class AgglomerativeClusteringModel : FittedModel<AgglomerativeClus
 
     /// <summary>
     /// The merge tree in SciPy's linkage format: row k merges clusters Z[k,0] and Z[k,1] (ids &lt; n are rows, id n + i is
-    /// the cluster made in row i) at height Z[k,2] into a cluster of Z[k,3] rows; rows are sorted by height.
+    /// the cluster made in row i) at height Z[k,2] into a cluster of Z[k,3] rows; rows are sorted by height. With a
+    /// connectivity constraint the rows are in merge order (scikit-learn's <c>children_</c>/<c>distances_</c>), which
+    /// need not be sorted by height.
     /// </summary>
     public Matrix LinkageMatrix { get; }
 
