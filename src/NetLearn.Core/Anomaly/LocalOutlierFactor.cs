@@ -41,7 +41,8 @@ public sealed record LocalOutlierFactorOptions : EstimatorOptions
 /// Local outlier factor (Breunig, Kriegel, Ng &amp; Sander 2000), as scikit-learn's <c>LocalOutlierFactor</c>: the ratio
 /// of the neighbours' local reachability density to a row's own; rows much sparser than their neighbours are outliers.
 /// Training rows get labels (1 inlier, −1 outlier) and <c>negative_outlier_factor_</c>; with <c>novelty=true</c> new
-/// rows can be scored and predicted. Neighbours come from an exact parallel scan.
+/// rows can be scored and predicted. Neighbours come from a KD-tree for at least 2,000 rows of at most 15 features
+/// (Euclidean or Manhattan), otherwise from an exact parallel scan; both give the same neighbours.
 /// </summary>
 public sealed class LocalOutlierFactor(LocalOutlierFactorOptions? options = null)
     : Estimator<LocalOutlierFactorOptions, LocalOutlierFactorModel>(options ?? new LocalOutlierFactorOptions())
