@@ -42,6 +42,7 @@ public static class CliApp
             QuickstartCommand.Create(console),
             ClusterCommand.Create(console),
             EmbedCommand.Create(console),
+            DetectCommand.Create(console),
             ProfileCommand.Create(console),
             CleanCommand.Create(console),
         };

@@ -87,9 +87,10 @@ public static class Training
     {
         ArgumentNullException.ThrowIfNull(request);
         var entry = EstimatorCatalog.Get(request.Model);
-        if (entry.Task is ModelTask.Clustering or ModelTask.Transform)
+        if (entry.Task is ModelTask.Clustering or ModelTask.Transform or ModelTask.AnomalyDetection)
         {
-            throw new UsageException($"'{entry.Name}' is unsupervised; run 'netlearn {(entry.Task == ModelTask.Clustering ? "cluster" : "embed")} --data FILE --model {entry.Name} --out FILE' instead.");
+            string command = entry.Task switch { ModelTask.Clustering => "cluster", ModelTask.Transform => "embed", _ => "detect" };
+            throw new UsageException($"'{entry.Name}' is unsupervised; run 'netlearn {command} --data FILE --model {entry.Name} --out FILE' instead.");
         }
 
         var estimator = entry.Create();

@@ -41,7 +41,8 @@ public sealed record LocalOutlierFactorOptions : EstimatorOptions
 /// Local outlier factor (Breunig, Kriegel, Ng &amp; Sander 2000), as scikit-learn's <c>LocalOutlierFactor</c>: the ratio
 /// of the neighbours' local reachability density to a row's own; rows much sparser than their neighbours are outliers.
 /// Training rows get labels (1 inlier, −1 outlier) and <c>negative_outlier_factor_</c>; with <c>novelty=true</c> new
-/// rows can be scored and predicted. Neighbours come from an exact parallel scan.
+/// rows can be scored and predicted. Neighbours come from a KD-tree for at least 2,000 rows of at most 15 features
+/// (Euclidean or Manhattan), otherwise from an exact parallel scan; both give the same neighbours.
 /// </summary>
 public sealed class LocalOutlierFactor(LocalOutlierFactorOptions? options = null)
     : Estimator<LocalOutlierFactorOptions, LocalOutlierFactorModel>(options ?? new LocalOutlierFactorOptions())
@@ -93,12 +94,50 @@ public sealed class LocalOutlierFactor(LocalOutlierFactorOptions? options = null
     }
 }
 
-/// <summary>Exact k nearest neighbours by a parallel scan.</summary>
+/// <summary>
+/// Exact k nearest neighbours: of the rows among themselves through a KD-tree (<see cref="Neighbors.NeighborIndex"/>)
+/// in low dimensions, otherwise by a parallel scan. Both order ties by row index, so results are the same.
+/// </summary>
 internal static class Neighbours
 {
+    /// <summary>From this many rows (and at most 15 columns) the rows' neighbours among themselves come from a KD-tree.</summary>
+    internal const int TreeRows = 2_000;
+
+    // k + 1 neighbours including the row itself, then the row dropped (or, when k + 1 tied duplicates with smaller
+    // indices crowd it out, the last one), which is exactly the k nearest other rows with ties by index.
+    private static (int[] Indices, double[] Distances) NearestByTree(Matrix x, int k, DistanceMetric metric)
+    {
+        int n = x.Rows;
+        var index = new Neighbors.NeighborIndex(x, metric == DistanceMetric.Manhattan ? 1 : 2, Neighbors.NeighborAlgorithm.KdTree, 40, k + 1);
+        var (found, distance) = index.Query(x, k + 1);
+        var indices = new int[n * k];
+        var distances = new double[n * k];
+        for (int i = 0; i < n; i++)
+        {
+            int t = 0;
+            for (int r = 0; r <= k && t < k; r++)
+            {
+                if (found[i][r] != i)
+                {
+                    indices[(i * k) + t] = found[i][r];
+                    distances[(i * k) + t] = distance[i][r];
+                    t++;
+                }
+            }
+        }
+
+        return (indices, distances);
+    }
+
     /// <summary>For every query row, the k nearest reference rows (ascending distance, ties by index) and their distances, row-major n×k.</summary>
     public static (int[] Indices, double[] Distances) Nearest(Matrix queries, Matrix reference, int k, bool excludeSelf, DistanceMetric metric, CancellationToken cancellation)
     {
+        if (excludeSelf && ReferenceEquals(queries, reference) && metric != DistanceMetric.Cosine
+            && reference.Columns <= 15 && reference.Rows >= TreeRows && k + 1 < reference.Rows / 2)
+        {
+            return NearestByTree(reference, k, metric);
+        }
+
         int n = queries.Rows, m = reference.Rows;
         var indices = new int[n * k];
         var distances = new double[n * k];

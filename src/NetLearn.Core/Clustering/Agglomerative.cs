@@ -50,6 +50,12 @@ public sealed record AgglomerativeClusteringOptions : EstimatorOptions
     /// <summary>The point distance (<c>metric</c>); Ward needs euclidean.</summary>
     public DistanceMetric Metric { get; init; } = DistanceMetric.Euclidean;
 
+    /// <summary>
+    /// Connectivity constraint (<c>connectivity_n_neighbors</c>): only clusters joined by an edge of the symmetrised
+    /// k-nearest-neighbour graph may merge (scikit-learn's <c>connectivity=kneighbors_graph(X, k)</c>); <c>null</c> = none.
+    /// </summary>
+    public int? ConnectivityNNeighbors { get; init; }
+
     /// <inheritdoc />
     public override void Validate()
     {
@@ -66,6 +72,11 @@ public sealed record AgglomerativeClusteringOptions : EstimatorOptions
         if (DistanceThreshold is { } t && (!(t >= 0) || !double.IsFinite(t)))
         {
             throw new HyperparameterException("distance_threshold", "must be a non-negative number");
+        }
+
+        if (ConnectivityNNeighbors is < 1)
+        {
+            throw new HyperparameterException("connectivity_n_neighbors", "must be at least 1, or null for no connectivity constraint");
         }
 
         if (Linkage == Linkage.Ward && Metric != DistanceMetric.Euclidean)
@@ -105,7 +116,9 @@ public sealed class AgglomerativeClustering(AgglomerativeClusteringOptions? opti
             throw new DataValidationException(string.Create(CultureInfo.InvariantCulture, $"n_clusters={k} is larger than the number of rows ({n}). Use fewer clusters"));
         }
 
-        double[] z = Options.Linkage == Linkage.Single
+        double[] z = Options.ConnectivityNNeighbors is { } neighbours
+            ? StructuredHierarchy.Build(x, Math.Min(neighbours, n - 1), Options.Linkage, Options.Metric, context.CancellationToken)
+            : Options.Linkage == Linkage.Single
             ? HierarchyAlgorithms.MstSingleLinkage(x, Options.Metric, context.CancellationToken)
             : HierarchyAlgorithms.NnChain(Condensed(x, Options.Metric, n), n, Options.Linkage, context.CancellationToken);
         var linkage = new Matrix(n - 1, 4, z);
@@ -330,8 +343,12 @@ internal static class HierarchyAlgorithms
         return Math.Sqrt(((sizeI + sizeX) * t * dxi * dxi) + ((sizeI + sizeY) * t * dyi * dyi) - (sizeI * t * dxy * dxy));
     }
 
-    /// <summary>Single linkage through Prim's minimum spanning tree (SciPy's <c>mst_single_linkage</c>), distances computed on the fly.</summary>
-    public static double[] MstSingleLinkage(Matrix points, DistanceMetric metric, CancellationToken cancellation)
+    /// <summary>
+    /// Single linkage through Prim's minimum spanning tree (SciPy's <c>mst_single_linkage</c>), distances computed on the fly.
+    /// With <paramref name="coreDistances"/> the edges are HDBSCAN's mutual reachability distances
+    /// max(core(a), core(b), d(a, b)) (Campello, Moulavi &amp; Sander 2013), so the result is HDBSCAN's single-linkage tree.
+    /// </summary>
+    public static double[] MstSingleLinkage(Matrix points, DistanceMetric metric, CancellationToken cancellation, double[]? coreDistances = null)
     {
         int n = points.Rows;
         var z = new double[(n - 1) * 4];
@@ -365,6 +382,11 @@ internal static class HierarchyAlgorithms
                     }
 
                     double dist = PairwiseDistances.Distance(row, points.Row(i), metric);
+                    if (coreDistances is not null)
+                    {
+                        dist = Math.Max(dist, Math.Max(coreDistances[current], coreDistances[i]));
+                    }
+
                     if (best[i] > dist)
                     {
                         best[i] = dist;
@@ -590,7 +612,9 @@ public sealed class AgglomerativeClusteringModel : FittedModel<AgglomerativeClus
 
     /// <summary>
     /// The merge tree in SciPy's linkage format: row k merges clusters Z[k,0] and Z[k,1] (ids &lt; n are rows, id n + i is
-    /// the cluster made in row i) at height Z[k,2] into a cluster of Z[k,3] rows; rows are sorted by height.
+    /// the cluster made in row i) at height Z[k,2] into a cluster of Z[k,3] rows; rows are sorted by height. With a
+    /// connectivity constraint the rows are in merge order (scikit-learn's <c>children_</c>/<c>distances_</c>), which
+    /// need not be sorted by height.
     /// </summary>
     public Matrix LinkageMatrix { get; }
 

@@ -15,6 +15,9 @@ internal static class UnsupervisedRegistration
         EstimatorCatalog.Register(new CatalogEntry("gmm", ModelTask.Clustering, "Gaussian mixture fitted by EM (full, tied, diag or spherical covariances).", false, () => new GaussianMixture()));
         EstimatorCatalog.Register(new CatalogEntry("agglomerative", ModelTask.Clustering, "Hierarchical agglomerative clustering (ward, complete, average, single).", false, () => new AgglomerativeClustering()));
         EstimatorCatalog.Register(new CatalogEntry("dbscan", ModelTask.Clustering, "Density-based clustering with noise (DBSCAN).", false, () => new DBSCAN()));
+        EstimatorCatalog.Register(new CatalogEntry("hdbscan", ModelTask.Clustering, "Hierarchical density-based clustering with noise (HDBSCAN); no eps to tune.", false, () => new HDBSCAN()));
+        EstimatorCatalog.Register(new CatalogEntry("isolation-forest", ModelTask.AnomalyDetection, "Isolation forest: rows isolated by few random splits are anomalies.", false, () => new Anomaly.IsolationForest()));
+        EstimatorCatalog.Register(new CatalogEntry("lof", ModelTask.AnomalyDetection, "Local outlier factor: rows much sparser than their neighbours are anomalies.", false, () => new Anomaly.LocalOutlierFactor()));
         EstimatorCatalog.Register(new CatalogEntry("pca", ModelTask.Transform, "Principal component analysis (full or randomized SVD).", false, () => new Decomposition.PCA()));
         EstimatorCatalog.Register(new CatalogEntry("tsne", ModelTask.Transform, "t-SNE embedding (Barnes-Hut or exact) for visualising high-dimensional data.", false, () => new Manifold.TSNE()));
     }
@@ -26,6 +29,7 @@ internal static class UnsupervisedRegistration
         ModelRegistry.Register(GaussianMixture.KindName, GaussianMixtureModel.Load);
         ModelRegistry.Register(AgglomerativeClustering.KindName, AgglomerativeClusteringModel.Load);
         ModelRegistry.Register(DBSCAN.KindName, DBSCANModel.Load);
+        ModelRegistry.Register(HDBSCAN.KindName, HDBSCANModel.Load);
         ModelRegistry.Register(Anomaly.LocalOutlierFactor.KindName, Anomaly.LocalOutlierFactorModel.Load);
         ModelRegistry.Register(Anomaly.IsolationForest.KindName, Anomaly.IsolationForestModel.Load);
         ModelRegistry.Register(Manifold.TSNE.KindName, Manifold.TSNEModel.Load);

@@ -571,33 +571,79 @@ internal sealed class BarnesHutGradient(SparseAffinities p, int n, int d, double
 {
     private const int Blocks = 16;
 
+    private readonly QuadTree _quadTree = new(n);
+    private readonly double[] _negative = new double[n * d];
+
     public double Evaluate(double[] y, double[] grad, bool computeError)
     {
-        var tree = new SpaceTree(y, n, d);
         double theta2 = angle * angle;
-        var negative = new double[n * d];
+        var negative = _negative;
         var sumQ = new double[Blocks];
         int per = (n + Blocks - 1) / Blocks;
         double exponent = (dof + 1.0) / 2.0;
-        Parallel.For(0, Blocks, b =>
+        if (d == 2)
         {
-            double s = 0;
-            Span<double> force = stackalloc double[3];
-            var stack = new int[64 * 8];
-            for (int i = b * per; i < Math.Min(n, (b + 1) * per); i++)
+            // The common case: a flat quadtree rebuilt in place every iteration, traversed without per-node allocation.
+            _quadTree.Build(y);
+            Parallel.For(0, Blocks, b =>
             {
-                force.Clear();
-                s += tree.Repulsion(y.AsSpan(i * d, d), i, theta2, dof, exponent, force, stack);
-                for (int c = 0; c < d; c++)
+                var stack = new int[256];
+                double s = 0;
+                for (int i = b * per; i < Math.Min(n, (b + 1) * per); i++)
                 {
-                    negative[(i * d) + c] = force[c];
+                    s += _quadTree.Repulsion(y[2 * i], y[(2 * i) + 1], theta2, out negative[2 * i], out negative[(2 * i) + 1], ref stack);
                 }
-            }
 
-            sumQ[b] = s;
-        });
+                sumQ[b] = s;
+            });
+        }
+        else
+        {
+            var tree = new SpaceTree(y, n, d);
+            Parallel.For(0, Blocks, b =>
+            {
+                double s = 0;
+                Span<double> force = stackalloc double[3];
+                var stack = new int[64 * 8];
+                for (int i = b * per; i < Math.Min(n, (b + 1) * per); i++)
+                {
+                    force.Clear();
+                    s += tree.Repulsion(y.AsSpan(i * d, d), i, theta2, dof, exponent, force, stack);
+                    for (int c = 0; c < d; c++)
+                    {
+                        negative[(i * d) + c] = force[c];
+                    }
+                }
+
+                sumQ[b] = s;
+            });
+        }
+
         double z = sumQ.Sum();
         var klPartial = new double[Blocks];
+        if (d == 2 && !computeError)
+        {
+            Parallel.For(0, Blocks, b =>
+            {
+                for (int i = b * per; i < Math.Min(n, (b + 1) * per); i++)
+                {
+                    double xi = y[2 * i], yi = y[(2 * i) + 1], px = 0, py = 0;
+                    for (int e = p.RowStart[i]; e < p.RowStart[i + 1]; e++)
+                    {
+                        int j = p.Columns[e];
+                        double dx = xi - y[2 * j], dy = yi - y[(2 * j) + 1];
+                        double dij = p.Values[e] * (1.0 / (1.0 + ((dx * dx) + (dy * dy))));
+                        px += dij * dx;
+                        py += dij * dy;
+                    }
+
+                    grad[2 * i] = 4.0 * (px - (negative[2 * i] / z));
+                    grad[(2 * i) + 1] = 4.0 * (py - (negative[(2 * i) + 1] / z));
+                }
+            });
+            return double.NaN;
+        }
+
         Parallel.For(0, Blocks, b =>
         {
             double kl = 0;
@@ -643,6 +689,176 @@ internal sealed class BarnesHutGradient(SparseAffinities p, int n, int d, double
             klPartial[b] = kl;
         });
         return computeError ? klPartial.Sum() : double.NaN;
+    }
+}
+
+/// <summary>
+/// The Barnes–Hut quadtree for 2-D embeddings (Barnes &amp; Hut 1986; van der Maaten 2014) as one flat array of node
+/// structs (cell centre, centre of mass, squared width, count, first child), pre-allocated and rebuilt in place every
+/// iteration; the traversal pushes only non-empty children and has no inner loops over dimensions.
+/// </summary>
+internal sealed class QuadTree(int n)
+{
+    private const int MaxDepth = 48;
+
+    // Hot data (read by every traversal step, 32 bytes a node) apart from the cold data used only while building.
+    private Node[] _nodes = new Node[Math.Max(16, 8 * n)];
+    private Cell[] _cells = new Cell[Math.Max(16, 8 * n)];
+    private int _count;
+    private double[] _y = [];
+
+    private struct Node
+    {
+        public double MassX;
+        public double MassY;
+        public double Width2;
+        public int Count;
+        public int FirstChild;
+    }
+
+    private struct Cell
+    {
+        public double CenterX;
+        public double CenterY;
+        public double HalfWidth;
+        public int Point;
+    }
+
+    /// <summary>Rebuilds the tree over the n points of the row-major n×2 array <paramref name="y"/>.</summary>
+    public void Build(double[] y)
+    {
+        _y = y;
+        double minX = double.PositiveInfinity, minY = double.PositiveInfinity, maxX = double.NegativeInfinity, maxY = double.NegativeInfinity;
+        for (int i = 0; i < n; i++)
+        {
+            double a = y[2 * i], b = y[(2 * i) + 1];
+            minX = Math.Min(minX, a);
+            maxX = Math.Max(maxX, a);
+            minY = Math.Min(minY, b);
+            maxY = Math.Max(maxY, b);
+        }
+
+        double half = (Math.Max(maxX - minX, maxY - minY) * 0.5 * (1 + 1e-6)) + 1e-12;
+        _count = 0;
+        NewNode((minX + maxX) / 2, (minY + maxY) / 2, half);
+        for (int i = 0; i < n; i++)
+        {
+            Insert(i);
+        }
+    }
+
+    private int NewNode(double cx, double cy, double half)
+    {
+        if (_count == _nodes.Length)
+        {
+            Array.Resize(ref _nodes, _nodes.Length * 2);
+            Array.Resize(ref _cells, _cells.Length * 2);
+        }
+
+        int id = _count++;
+        _nodes[id] = new Node { Width2 = 4 * half * half, FirstChild = -1 };
+        _cells[id] = new Cell { CenterX = cx, CenterY = cy, HalfWidth = half, Point = -1 };
+        return id;
+    }
+
+    private void Insert(int i)
+    {
+        double px = _y[2 * i], py = _y[(2 * i) + 1];
+        int node = 0;
+        for (int depth = 0; ; depth++)
+        {
+            ref Node nd = ref _nodes[node];
+            int count = nd.Count;
+            nd.MassX = ((nd.MassX * count) + px) / (count + 1);
+            nd.MassY = ((nd.MassY * count) + py) / (count + 1);
+            nd.Count = count + 1;
+            Cell cell = _cells[node];
+            if (nd.FirstChild < 0)
+            {
+                if (count == 0)
+                {
+                    _cells[node].Point = i;
+                    return;
+                }
+
+                int existing = cell.Point;
+                double ex = _y[2 * existing], ey = _y[(2 * existing) + 1];
+                if (depth >= MaxDepth || (ex == px && ey == py))
+                {
+                    // Duplicates (or absurd depth) stay in one leaf; the centre of mass already counts them.
+                    return;
+                }
+
+                double h = cell.HalfWidth / 2, cx = cell.CenterX, cy = cell.CenterY;
+                int first = NewNode(cx - h, cy - h, h);
+                NewNode(cx + h, cy - h, h);
+                NewNode(cx - h, cy + h, h);
+                NewNode(cx + h, cy + h, h);
+                nd = ref _nodes[node];
+                nd.FirstChild = first;
+                _cells[node].Point = -1;
+                int moved = first + Quadrant(cx, cy, ex, ey);
+                _nodes[moved].MassX = ex;
+                _nodes[moved].MassY = ey;
+                _nodes[moved].Count = count;
+                _cells[moved].Point = existing;
+            }
+
+            node = nd.FirstChild + Quadrant(cell.CenterX, cell.CenterY, px, py);
+        }
+    }
+
+    private static int Quadrant(double cx, double cy, double x, double y) => (x > cx ? 1 : 0) | (y > cy ? 2 : 0);
+
+    /// <summary>Σ_j q_ij·Z (returned) and Σ_j q_ij²·Z²·(y_i − y_j) (the force) over all j ≠ i, Student-t with one degree of freedom.</summary>
+    public double Repulsion(double x, double y, double theta2, out double forceX, out double forceY, ref int[] stack)
+    {
+        double sum = 0, fx = 0, fy = 0;
+        var nodes = _nodes;
+        int top = 0;
+        stack[top++] = 0;
+        while (top > 0)
+        {
+            ref Node nd = ref nodes[stack[--top]];
+            double dx = x - nd.MassX, dy = y - nd.MassY;
+            double dist2 = (dx * dx) + (dy * dy);
+            int first = nd.FirstChild;
+            if (first < 0 || nd.Width2 < theta2 * dist2)
+            {
+                int count = nd.Count;
+                if (dist2 == 0)
+                {
+                    // A leaf at y_i itself: i and its exact duplicates, which have q = 1 and exert no force.
+                    sum += count - 1;
+                    continue;
+                }
+
+                double q = 1.0 / (1.0 + dist2);
+                double cq = count * q;
+                sum += cq;
+                double mult = cq * q;
+                fx += mult * dx;
+                fy += mult * dy;
+                continue;
+            }
+
+            if (top + 4 > stack.Length)
+            {
+                Array.Resize(ref stack, stack.Length * 2);
+            }
+
+            for (int c = first; c < first + 4; c++)
+            {
+                if (nodes[c].Count > 0)
+                {
+                    stack[top++] = c;
+                }
+            }
+        }
+
+        forceX = fx;
+        forceY = fy;
+        return sum;
     }
 }
 
