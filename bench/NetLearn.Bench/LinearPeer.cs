@@ -52,6 +52,11 @@ internal static class LinearPeer
                 _ => throw new ArgumentException($"unknown task {task}"),
             };
 
+            // One untimed fit on a 2,000-row slice compiles the hot paths (scikit-learn's are compiled ahead of time),
+            // as in bench/NetLearn.Bench.Supervised.
+            int[] slice = [.. Enumerable.Range(0, Math.Min(2000, xTrain.RowCount))];
+            create().FitModel(xTrain.Take(slice), target.Take(slice));
+
             var fits = new List<double>();
             var predicts = new List<double>();
             double score = 0;

@@ -71,4 +71,23 @@ public sealed class SupervisedModelsTests : IClassFixture<CliFixture>
         result = await CliRunner.RunAsync("train", "--data", _files.DiabetesCsv, "--target", "target", "--model", "elastic-net", "--set", "l1_ratio=2", "--out", dir.File("m.nlm"));
         Expect.BadInput(result, "l1_ratio");
     }
+
+    [Fact]
+    public async Task Logistic_regression_takes_l1_and_elasticnet_penalties()
+    {
+        using var dir = new TempDir();
+        var json = await Expect.JsonAsync("train", "--data", _files.IrisCsv, "--target", "target", "--model", "logistic-regression", "--set", "penalty=l1", "--set", "C=0.5", "--out", dir.File("l1.nlm"), "--json");
+        Assert.True(json["metrics"]!["accuracy"]!.GetValue<double>() >= 0.85);
+        await Expect.OkAsync("predict", "--model", dir.File("l1.nlm"), "--data", _files.IrisCsv, "--out", dir.File("p.csv"), "--proba");
+        Assert.Equal(151, File.ReadAllLines(dir.File("p.csv")).Length);
+
+        json = await Expect.JsonAsync("train", "--data", _files.IrisCsv, "--target", "target", "--model", "logistic-regression", "--set", "l1_ratio=0.5", "--set", "solver=saga", "--set", "penalty=elasticnet", "--out", dir.File("en.nlm"), "--json");
+        Assert.True(json["metrics"]!["accuracy"]!.GetValue<double>() >= 0.85);
+
+        var refused = await CliRunner.RunAsync("train", "--data", _files.IrisCsv, "--target", "target", "--model", "logistic-regression", "--set", "penalty=l1", "--set", "solver=lbfgs", "--out", dir.File("bad.nlm"));
+        Expect.BadInput(refused, "supports only 'l2' or 'none' penalties");
+        Expect.NoFile(dir.File("bad.nlm"));
+        refused = await CliRunner.RunAsync("train", "--data", _files.IrisCsv, "--target", "target", "--model", "logistic-regression", "--set", "penalty=elasticnet", "--out", dir.File("bad.nlm"));
+        Expect.BadInput(refused, "l1_ratio");
+    }
 }

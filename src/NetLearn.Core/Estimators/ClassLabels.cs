@@ -30,16 +30,36 @@ public sealed class ClassLabels
     public static ClassLabels FromTarget(Column target)
     {
         ArgumentNullException.ThrowIfNull(target);
-        var firstRow = new Dictionary<string, int>(StringComparer.Ordinal);
-        for (int i = 0; i < target.Length; i++)
+        int[] rows;
+        if (target is NumericColumn values)
         {
-            if (target.FormatValue(i) is { } key)
+            // Round-trip formatting is one-to-one on non-missing doubles, so the bit pattern is the same key as the text
+            // (0 and −0 stay distinct), without formatting every row.
+            var firstByBits = new Dictionary<long, int>();
+            for (int i = 0; i < target.Length; i++)
             {
-                firstRow.TryAdd(key, i);
+                if (!values.IsMissing(i))
+                {
+                    firstByBits.TryAdd(BitConverter.DoubleToInt64Bits(values[i]), i);
+                }
             }
+
+            rows = [.. firstByBits.Values];
+        }
+        else
+        {
+            var firstRow = new Dictionary<string, int>(StringComparer.Ordinal);
+            for (int i = 0; i < target.Length; i++)
+            {
+                if (target.FormatValue(i) is { } key)
+                {
+                    firstRow.TryAdd(key, i);
+                }
+            }
+
+            rows = [.. firstRow.Values];
         }
 
-        int[] rows = [.. firstRow.Values];
         if (target is NumericColumn numeric)
         {
             Array.Sort(rows, (a, b) => numeric[a].CompareTo(numeric[b]));
@@ -60,6 +80,11 @@ public sealed class ClassLabels
     {
         ArgumentNullException.ThrowIfNull(labels);
         var codes = new int[labels.Length];
+        if (labels is NumericColumn values && Classes is NumericColumn classes && EncodeNumeric(values, classes, codes))
+        {
+            return codes;
+        }
+
         for (int i = 0; i < codes.Length; i++)
         {
             string? key = labels.FormatValue(i);
@@ -73,6 +98,32 @@ public sealed class ClassLabels
         }
 
         return codes;
+    }
+
+    // Numeric labels against numeric classes by bit pattern (the same key as the round-trip text); false when a label
+    // is missing or unknown, so that the text path reports it.
+    private static bool EncodeNumeric(NumericColumn labels, NumericColumn classes, int[] codes)
+    {
+        var index = new Dictionary<long, int>(classes.Length);
+        for (int c = 0; c < classes.Length; c++)
+        {
+            if (classes.IsMissing(c))
+            {
+                return false;
+            }
+
+            index[BitConverter.DoubleToInt64Bits(classes[c])] = c;
+        }
+
+        for (int i = 0; i < codes.Length; i++)
+        {
+            if (labels.IsMissing(i) || !index.TryGetValue(BitConverter.DoubleToInt64Bits(labels[i]), out codes[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>The index of <paramref name="label"/>'s text form, or -1.</summary>

@@ -28,7 +28,7 @@ public static class EstimatorCatalog
     static EstimatorCatalog()
     {
         Register(new CatalogEntry("linear-regression", ModelTask.Regression, "Ordinary least squares (QR).", true, () => new LinearRegression()));
-        Register(new CatalogEntry("logistic-regression", ModelTask.Classification, "L2-penalised logistic regression (L-BFGS); binary or multinomial.", true, () => new LogisticRegression()));
+        Register(new CatalogEntry("logistic-regression", ModelTask.Classification, "Logistic regression, binary or multinomial: L2 (L-BFGS), L1 or elastic-net (penalty, solver saga/liblinear).", true, () => new LogisticRegression()));
         Clustering.UnsupervisedRegistration.RegisterEstimators();
         Register(new CatalogEntry("ridge", ModelTask.Regression, "L2-penalised least squares (Cholesky or conjugate gradients).", true, () => new Ridge()));
         Register(new CatalogEntry("lasso", ModelTask.Regression, "L1-penalised least squares (coordinate descent).", true, () => new Lasso()));

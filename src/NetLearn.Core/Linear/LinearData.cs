@@ -123,15 +123,7 @@ internal sealed class LinearData
             }
         });
 
-        for (int c = 0; c < p; c++)
-        {
-            if (badRow[c] >= 0)
-            {
-                double v = features.Columns[c].ToDoubleArray()[badRow[c]];
-                string what = double.IsNaN(v) ? "a missing value" : "an infinite value";
-                throw new DataValidationException($"Found {what}. Impute it (SimpleImputer), drop the row, or use a model that accepts missing values", column: features.Columns[c].Name, row: badRow[c]);
-            }
-        }
+        ThrowIfNonFinite(features, badRow);
 
         var prepared = new double[n];
         TensorPrimitives.Subtract(y, yOffset, prepared);
@@ -141,6 +133,66 @@ internal sealed class LinearData
         }
 
         return new LinearData(columns, prepared, xOffset, yOffset, n, p);
+    }
+
+    /// <summary>
+    /// The columns of <paramref name="features"/> copied column-major into one array (column j at <c>[j·n, (j+1)·n)</c>),
+    /// followed by <paramref name="extraColumns"/> columns filled with <paramref name="extraValue"/> (an intercept
+    /// column). Every value must be finite; columns are copied in parallel.
+    /// </summary>
+    /// <exception cref="DataValidationException">A missing or infinite value (names the column and row).</exception>
+    public static double[] ColumnMajor(Table features, int extraColumns = 0, double extraValue = 1.0)
+    {
+        int n = features.RowCount, p = features.ColumnCount;
+        if ((long)n * (p + extraColumns) > Array.MaxLength)
+        {
+            throw new DataValidationException($"The data have {n} rows × {p} columns, more values than one array can hold. Use fewer rows or columns");
+        }
+
+        var columns = new double[n * (p + extraColumns)];
+        var converted = new double[]?[p];
+        for (int c = 0; c < p; c++)
+        {
+            converted[c] = features.Columns[c] is NumericColumn ? null : features.Columns[c].ToDoubleArray();
+        }
+
+        var badRow = new int[p];
+        Parallel.For(0, p, c =>
+        {
+            ReadOnlySpan<double> source = converted[c] is { } array ? array : ((NumericColumn)features.Columns[c]).Values;
+            badRow[c] = -1;
+            if (!TensorPrimitives.IsFiniteAll(source))
+            {
+                for (int r = 0; r < n; r++)
+                {
+                    if (!double.IsFinite(source[r]))
+                    {
+                        badRow[c] = r;
+                        return;
+                    }
+                }
+            }
+
+            source.CopyTo(columns.AsSpan(c * n, n));
+        });
+
+        ThrowIfNonFinite(features, badRow);
+        columns.AsSpan(p * n).Fill(extraValue);
+        return columns;
+    }
+
+    // badRow[c] ≥ 0: the first row of column c that is missing or infinite.
+    private static void ThrowIfNonFinite(Table features, int[] badRow)
+    {
+        for (int c = 0; c < badRow.Length; c++)
+        {
+            if (badRow[c] >= 0)
+            {
+                double v = features.Columns[c].ToDoubleArray()[badRow[c]];
+                string what = double.IsNaN(v) ? "a missing value" : "an infinite value";
+                throw new DataValidationException($"Found {what}. Impute it (SimpleImputer), drop the row, or use a model that accepts missing values", column: features.Columns[c].Name, row: badRow[c]);
+            }
+        }
     }
 
     /// <summary>

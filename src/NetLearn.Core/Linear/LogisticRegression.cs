@@ -8,7 +8,7 @@ using NetLearn.Validation;
 
 namespace NetLearn.Linear;
 
-/// <summary>Regularisation of <see cref="LogisticRegression"/>.</summary>
+/// <summary>Regularisation of <see cref="LogisticRegression"/> (<c>penalty</c>).</summary>
 public enum Penalty
 {
     /// <summary>Squared L2 norm of the coefficients, weighted by 1/(2C).</summary>
@@ -16,6 +16,34 @@ public enum Penalty
 
     /// <summary>No penalty (maximum likelihood; may diverge on separable data).</summary>
     None,
+
+    /// <summary>L1 norm of the coefficients, weighted by 1/C (sparse coefficients); solvers saga and liblinear.</summary>
+    L1,
+
+    /// <summary>l1_ratio·‖w‖₁/C + (1 − l1_ratio)·‖w‖²/(2C); solver saga.</summary>
+    Elasticnet,
+}
+
+/// <summary>
+/// Solver of <see cref="LogisticRegression"/> (<c>solver</c>), named after the scikit-learn solver whose objective it
+/// optimises: the optimum is the same, the algorithm need not be (see each value).
+/// </summary>
+public enum LogisticSolver
+{
+    /// <summary>L-BFGS on the smooth objective (penalty l2 or none); multinomial for more than two classes.</summary>
+    Lbfgs,
+
+    /// <summary>
+    /// liblinear's objective: the intercept is an extra feature of value <c>intercept_scaling</c> and is penalised like
+    /// the coefficients; more than two classes are fitted one-vs-rest. Penalty l1 or l2; solved by proximal Newton.
+    /// </summary>
+    Liblinear,
+
+    /// <summary>
+    /// SAGA's objective: unpenalised intercept, multinomial for more than two classes, any penalty (l1, l2,
+    /// elasticnet, none). Solved to the exact optimum by proximal Newton (newGLMNET), not by stochastic steps.
+    /// </summary>
+    Saga,
 }
 
 /// <summary>Hyperparameters of <see cref="LogisticRegression"/> (scikit-learn's names and defaults, solver lbfgs).</summary>
@@ -23,6 +51,21 @@ public sealed record LogisticRegressionOptions : EstimatorOptions
 {
     /// <summary>Regularisation (<c>penalty</c>).</summary>
     public Penalty Penalty { get; init; } = Penalty.L2;
+
+    /// <summary>
+    /// The optimisation problem and its solver (<c>solver</c>). Unset (null) means scikit-learn's default lbfgs for
+    /// penalty l2/none and saga for l1/elasticnet, so that <c>--set penalty=l1</c> alone works.
+    /// </summary>
+    public LogisticSolver? Solver { get; init; }
+
+    // The solver used: Solver, or the default for the penalty when unset.
+    internal LogisticSolver EffectiveSolver => Solver ?? (Penalty is Penalty.L1 or Penalty.Elasticnet ? LogisticSolver.Saga : LogisticSolver.Lbfgs);
+
+    /// <summary>Elastic-net mixing in [0, 1] (<c>l1_ratio</c>); required with penalty elasticnet, ignored otherwise.</summary>
+    public double? L1Ratio { get; init; }
+
+    /// <summary>Value of the synthetic intercept feature of solver liblinear (<c>intercept_scaling</c>).</summary>
+    public double InterceptScaling { get; init; } = 1.0;
 
     /// <summary>Inverse regularisation strength (<c>C</c>); smaller is stronger.</summary>
     [System.Text.Json.Serialization.JsonPropertyName("C")]
@@ -57,7 +100,48 @@ public sealed record LogisticRegressionOptions : EstimatorOptions
         {
             throw new HyperparameterException("tol", "must be a non-negative number");
         }
+
+        // scikit-learn 1.2's _check_solver, message for message.
+        var effective = EffectiveSolver;
+        string solver = effective.ToString().ToLowerInvariant(), penalty = Penalty.ToString().ToLowerInvariant();
+        if (effective == LogisticSolver.Lbfgs && Penalty is not (Penalty.L2 or Penalty.None))
+        {
+            throw new HyperparameterException("penalty", $"Solver {solver} supports only 'l2' or 'none' penalties, got {penalty} penalty. Use solver=saga (or liblinear for l1)");
+        }
+
+        if (Penalty == Penalty.Elasticnet && effective != LogisticSolver.Saga)
+        {
+            throw new HyperparameterException("solver", $"Only 'saga' solver supports elasticnet penalty, got solver={solver}");
+        }
+
+        if (effective == LogisticSolver.Liblinear && Penalty == Penalty.None)
+        {
+            throw new HyperparameterException("penalty", "penalty='none' is not supported for the liblinear solver");
+        }
+
+        if (Penalty == Penalty.Elasticnet && !(L1Ratio is >= 0 and <= 1))
+        {
+            string got = L1Ratio is { } r ? r.ToString(System.Globalization.CultureInfo.InvariantCulture) : "None";
+            throw new HyperparameterException("l1_ratio", $"l1_ratio must be between 0 and 1; got (l1_ratio={got})");
+        }
+
+        if (!(InterceptScaling > 0) || !double.IsFinite(InterceptScaling))
+        {
+            throw new HyperparameterException("intercept_scaling", "must be a positive number (default 1)");
+        }
     }
+
+    /// <summary>The L1 and L2 weights (λ₁, λ₂) of the summed objective Σ sᵢ·logloss + λ₁‖w‖₁ + λ₂‖w‖²/2.</summary>
+    internal (double L1, double L2) Strengths => Penalty switch
+    {
+        Penalty.L1 => (1.0 / C, 0.0),
+        Penalty.L2 => (0.0, 1.0 / C),
+        Penalty.Elasticnet => (L1Ratio!.Value / C, (1.0 - L1Ratio!.Value) / C),
+        _ => (0.0, 0.0),
+    };
+
+    /// <summary>Whether more than two classes are fitted one-vs-rest (liblinear) rather than multinomial.</summary>
+    internal bool OneVsRest => EffectiveSolver == LogisticSolver.Liblinear;
 }
 
 /// <summary>
@@ -89,8 +173,8 @@ public sealed class LogisticRegression(LogisticRegressionOptions? options = null
         }
 
         int[] classes = labels.Encode(y);
-        var x = features.ToMatrix();
-        double[] weights = Checks.SampleWeight(context.SampleWeight, x.Rows) ?? Enumerable.Repeat(1.0, x.Rows).ToArray();
+        int n = features.RowCount, p = features.ColumnCount;
+        double[] weights = Checks.SampleWeight(context.SampleWeight, n) ?? Enumerable.Repeat(1.0, n).ToArray();
         if (Options.ClassWeight is { } classWeight)
         {
             double[] perClass = classWeight.Compute(labels, classes);
@@ -100,18 +184,97 @@ public sealed class LogisticRegression(LogisticRegressionOptions? options = null
             }
         }
 
-        int k = labels.Count == 2 ? 1 : labels.Count;
-        var problem = new LogisticObjective(x, classes, weights, k, Options.FitIntercept, Options.Penalty == Penalty.L2 ? 1.0 / Options.C : 0.0);
-        var settings = new LbfgsSettings { GradientTolerance = Options.Tol, MaxIterations = Options.MaxIter };
-        var result = Lbfgs.Minimize(
-            problem.Evaluate,
-            new double[problem.Dimension],
-            settings,
-            (iteration, loss) => context.Progress?.Report(new FitProgress(Kind, iteration, Options.MaxIter, loss)),
-            context.CancellationToken);
+        void Report(int iteration, double loss) => context.Progress?.Report(new FitProgress(Kind, iteration, Options.MaxIter, loss));
+        if (Options.EffectiveSolver != LogisticSolver.Lbfgs)
+        {
+            var fitted = FitProximalNewton(features, classes, weights, labels.Count, Report, context.CancellationToken);
+            return new LogisticRegressionModel(Options, features.Schema, labels.Classes, fitted.Coef, fitted.Intercept, fitted.Iterations, fitted.Converged);
+        }
 
+        int k = labels.Count == 2 ? 1 : labels.Count;
+        var problem = new LogisticObjective(LinearData.ColumnMajor(features), n, p, classes, weights, k, Options.FitIntercept, Options.Strengths.L2);
+        var settings = new LbfgsSettings { GradientTolerance = Options.Tol, MaxIterations = Options.MaxIter };
+        var result = Lbfgs.Minimize(problem.Evaluate, new double[problem.Dimension], settings, Report, context.CancellationToken);
         var (coef, intercept) = problem.Unpack(result.X);
         return new LogisticRegressionModel(Options, features.Schema, labels.Classes, coef, intercept, result.Iterations, result.Converged);
+    }
+
+    // Solvers saga and liblinear: one multinomial (or binary) problem, or one binary problem per class (liblinear).
+    private (Matrix Coef, double[] Intercept, int Iterations, bool Converged) FitProximalNewton(
+        Table features, int[] classes, double[] weights, int classCount, Action<int, double> report, CancellationToken cancellationToken)
+    {
+        var o = Options;
+        int n = features.RowCount, p = features.ColumnCount;
+        bool liblinear = o.EffectiveSolver == LogisticSolver.Liblinear;
+        double interceptValue = liblinear ? o.InterceptScaling : 1.0;
+        int q = p + (o.FitIntercept ? 1 : 0);
+        var design = new LogisticDesign(LinearData.ColumnMajor(features, q - p, interceptValue), n, q, liblinear ? q : p);
+        var (l1, l2) = o.Strengths;
+        int rows = classCount == 2 ? 1 : classCount;
+        var coef = new Matrix(rows, p);
+        var intercept = new double[rows];
+        int iterations = 0;
+        bool converged = true;
+        if (rows == 1 || !o.OneVsRest)
+        {
+            var (w, iters, ok) = new ProximalNewtonLogistic(design, classes, weights, rows, l1, l2).Minimize(o.Tol, o.MaxIter, report, cancellationToken);
+            for (int c = 0; c < rows; c++)
+            {
+                w.AsSpan(c * q, p).CopyTo(coef.Row(c));
+                intercept[c] = o.FitIntercept ? w[(c * q) + p] * interceptValue : 0.0;
+            }
+
+            (iterations, converged) = (iters, ok);
+            if (rows > 1)
+            {
+                // The softmax is unchanged by adding one constant to every class's score: among the optima, report the
+                // one scikit-learn's solvers reach from zero (unpenalised parts summing to zero over the classes).
+                CentreOverClasses(coef, intercept, centreCoefficients: l1 == 0 && l2 == 0);
+            }
+        }
+        else
+        {
+            for (int c = 0; c < rows; c++)
+            {
+                int[] binary = [.. classes.Select(v => v == c ? 1 : 0)];
+                var (w, iters, ok) = new ProximalNewtonLogistic(design, binary, weights, 1, l1, l2).Minimize(o.Tol, o.MaxIter, report, cancellationToken);
+                w.AsSpan(0, p).CopyTo(coef.Row(c));
+                intercept[c] = o.FitIntercept ? w[p] * interceptValue : 0.0;
+                iterations = Math.Max(iterations, iters);
+                converged &= ok;
+            }
+        }
+
+        return (coef, intercept, iterations, converged);
+    }
+
+    private static void CentreOverClasses(Matrix coef, double[] intercept, bool centreCoefficients)
+    {
+        double mean = intercept.Average();
+        for (int c = 0; c < intercept.Length; c++)
+        {
+            intercept[c] -= mean;
+        }
+
+        if (!centreCoefficients)
+        {
+            return;
+        }
+
+        for (int j = 0; j < coef.Columns; j++)
+        {
+            double m = 0;
+            for (int c = 0; c < coef.Rows; c++)
+            {
+                m += coef[c, j];
+            }
+
+            m /= coef.Rows;
+            for (int c = 0; c < coef.Rows; c++)
+            {
+                coef[c, j] -= m;
+            }
+        }
     }
 }
 
@@ -131,6 +294,7 @@ internal sealed class LogisticObjective
     private readonly double[] _columns;
     private readonly int[] _y;
     private readonly double[] _weights;
+    private readonly double[] _targetWeights = [];
     private readonly int _n;
     private readonly int _p;
     private readonly int _k;
@@ -143,23 +307,23 @@ internal sealed class LogisticObjective
     private readonly double[][] _blockScores;
     private readonly double[][] _blockWork;
 
-    public LogisticObjective(Matrix x, int[] y, double[] weights, int k, bool fitIntercept, double l2)
+    public LogisticObjective(double[] columns, int n, int p, int[] y, double[] weights, int k, bool fitIntercept, double l2)
     {
-        _n = x.Rows;
-        _p = x.Columns;
+        _n = n;
+        _p = p;
         _y = y;
         _weights = weights;
         _k = k;
         _fitIntercept = fitIntercept;
         _l2 = l2;
         _stride = _p + (fitIntercept ? 1 : 0);
-        _columns = new double[_n * _p];
-        for (int r = 0; r < _n; r++)
+        _columns = columns;
+        if (k == 1)
         {
-            var row = x.Row(r);
-            for (int c = 0; c < _p; c++)
+            _targetWeights = new double[n];
+            for (int i = 0; i < n; i++)
             {
-                _columns[(c * _n) + r] = row[c];
+                _targetWeights[i] = y[i] == 1 ? weights[i] : 0.0;
             }
         }
 
@@ -237,7 +401,7 @@ internal sealed class LogisticObjective
         }
 
         // Loss per row; the scores are overwritten with the weighted residuals ∂loss/∂score.
-        double loss = _k == 1 ? BinaryResiduals(scores.AsSpan(0, length), from) : SoftmaxResiduals(scores, length, from, b);
+        double loss = _k == 1 ? BinaryResiduals(scores.AsSpan(0, length), from, b) : SoftmaxResiduals(scores, length, from, b);
 
         // Gradient: residuals of each class against each column (column-outer, as above).
         for (int j = 0; j < _p; j++)
@@ -260,16 +424,19 @@ internal sealed class LogisticObjective
         return loss;
     }
 
-    private double BinaryResiduals(Span<double> scores, int from)
+    // loss_i = w_i·(softplus(z_i) − y_i·z_i); residual_i = w_i·σ(z_i) − w_i·y_i. Vectorised over the block.
+    private double BinaryResiduals(Span<double> scores, int from, int block)
     {
-        double loss = 0;
-        for (int i = 0; i < scores.Length; i++)
-        {
-            double weight = _weights[from + i], z = scores[i], target = _y[from + i] == 1 ? 1.0 : 0.0;
-            loss += weight * (Softplus(z) - (target * z));
-            scores[i] = weight * (Sigmoid(z) - target);
-        }
-
+        int length = scores.Length;
+        var softplus = _blockWork[block].AsSpan(0, length);
+        var scratch = _blockWork[block].AsSpan(length, length);
+        var weights = _weights.AsSpan(from, length);
+        var targetWeights = _targetWeights.AsSpan(from, length);
+        ProximalNewtonLogistic.Softplus(scores, softplus, scratch);
+        double loss = TensorPrimitives.Dot<double>(softplus, weights) - TensorPrimitives.Dot<double>(scores, targetWeights);
+        TensorPrimitives.Sigmoid<double>(scores, scores);
+        TensorPrimitives.Multiply<double>(scores, weights, scores);
+        TensorPrimitives.Subtract<double>(scores, targetWeights, scores);
         return loss;
     }
 
@@ -338,9 +505,6 @@ internal sealed class LogisticObjective
     }
 
     internal static double Sigmoid(double z) => z >= 0 ? 1.0 / (1.0 + Math.Exp(-z)) : Math.Exp(z) / (1.0 + Math.Exp(z));
-
-    // log(1 + e^z) without overflow.
-    private static double Softplus(double z) => z > 0 ? z + Math.Log(1.0 + Math.Exp(-z)) : Math.Log(1.0 + Math.Exp(z));
 }
 
 /// <summary>A fitted <see cref="LogisticRegression"/>.</summary>
@@ -421,6 +585,16 @@ public sealed class LogisticRegressionModel : FittedModel<LogisticRegressionOpti
                 double p1 = LogisticObjective.Sigmoid(s[0]);
                 target[0] = 1.0 - p1;
                 target[1] = p1;
+            }
+            else if (Options.OneVsRest)
+            {
+                // One-vs-rest (liblinear): each class's sigmoid, normalised to sum to one, as scikit-learn.
+                for (int c = 0; c < s.Length; c++)
+                {
+                    target[c] = LogisticObjective.Sigmoid(s[c]);
+                }
+
+                TensorPrimitives.Divide(target, TensorPrimitives.Sum<double>(target), target);
             }
             else
             {

@@ -17,7 +17,7 @@ public class ContractTests
     public void HyperparametersUseScikitLearnNames()
     {
         var names = new LogisticRegressionOptions().ParameterNames;
-        Assert.Equal(["penalty", "C", "fit_intercept", "max_iter", "tol", "class_weight"], names);
+        Assert.Equal(["penalty", "solver", "l1_ratio", "intercept_scaling", "C", "fit_intercept", "max_iter", "tol", "class_weight"], names);
         var changed = (LogisticRegression)new LogisticRegression().WithParameter("max_iter", "250").WithParameter("C", "0.5").WithParameter("class_weight", "balanced").WithParameter("penalty", "none");
         Assert.Equal(250, changed.Options.MaxIter);
         Assert.Equal(0.5, changed.Options.C);
