@@ -26,16 +26,7 @@ public static class ModelSetup
         ArgumentNullException.ThrowIfNull(data);
         var entry = EstimatorCatalog.Get(model);
         var estimator = entry.Create();
-        foreach (string setting in settings)
-        {
-            int eq = setting.IndexOf('=', StringComparison.Ordinal);
-            if (eq <= 0)
-            {
-                throw new UsageException($"--set '{setting}' is not key=value (for example --set C=0.5). Hyperparameters of {entry.Name}: {string.Join(", ", estimator.Options.ParameterNames)}");
-            }
-
-            estimator = estimator.WithParameter(setting[..eq].Trim(), setting[(eq + 1)..]);
-        }
+        estimator = HyperparameterSettings.Apply(estimator, entry.Name, settings);
 
         if (drop.Count > 0)
         {

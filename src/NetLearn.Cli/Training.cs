@@ -94,16 +94,7 @@ public static class Training
         }
 
         var estimator = entry.Create();
-        foreach (string setting in request.Settings)
-        {
-            int eq = setting.IndexOf('=', StringComparison.Ordinal);
-            if (eq <= 0)
-            {
-                throw new UsageException($"--set '{setting}' is not key=value (for example --set C=0.5). Hyperparameters of {entry.Name}: {string.Join(", ", estimator.Options.ParameterNames)}");
-            }
-
-            estimator = estimator.WithParameter(setting[..eq].Trim(), setting[(eq + 1)..]);
-        }
+        estimator = HyperparameterSettings.Apply(estimator, entry.Name, request.Settings);
 
         if (request.TestSize is < 0 or >= 1 || double.IsNaN(request.TestSize))
         {

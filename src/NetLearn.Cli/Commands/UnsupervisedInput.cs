@@ -27,19 +27,8 @@ internal sealed record UnsupervisedRun(CatalogEntry Entry, PipelineModel Pipelin
         }
 
         var estimator = entry.Create();
-        bool seedSet = false;
-        foreach (string setting in settings)
-        {
-            int eq = setting.IndexOf('=', StringComparison.Ordinal);
-            if (eq <= 0)
-            {
-                throw new UsageException($"--set '{setting}' is not key=value (for example --set n_clusters=3). Hyperparameters of {entry.Name}: {string.Join(", ", estimator.Options.ParameterNames)}");
-            }
-
-            string key = setting[..eq].Trim();
-            seedSet |= key == "random_state";
-            estimator = estimator.WithParameter(key, setting[(eq + 1)..]);
-        }
+        bool seedSet = settings.Any(s => s.Split('=')[0].Trim() == "random_state");
+        estimator = HyperparameterSettings.Apply(estimator, entry.Name, settings);
 
         if (!seedSet && estimator.Options.ParameterNames.Contains("random_state"))
         {
