@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fashion-MNIST CNN: NetLearn.Deep and PyTorch side by side, same network, batch size (128), optimiser, schedule and
 # thread count. The runs alternate (NetLearn, PyTorch, PyTorch, NetLearn, ...) REPEATS times under the workplace's
-# benchmark lock (/work/bin/bench when present) and the ratio of the median epoch times is reported; the first epoch
+# benchmark lock (bench/quiet) and the ratio of the median epoch times is reported; the first epoch
 # of every run (JIT, libtorch start-up, first allocations) is left out when EPOCHS > 1.
 # Build first: dotnet build -c Release bench/NetLearn.Deep.Bench
 # Usage: bench/NetLearn.Deep.Bench/run_fashion.sh [DATA_DIR] [EPOCHS] [THREADS] [TRAIN_ROWS] [REPEATS]
@@ -11,7 +11,7 @@ data="${1:-/usr/share/datasets/fashion-mnist}"; epochs="${2:-10}"; threads="${3:
 log=/tmp/netlearn-fashion-bench.log
 # Debian's PyTorch also runs OpenBLAS/OpenMP pools that torch.set_num_threads does not bound: pin them for both sides.
 export OMP_NUM_THREADS="$threads" OPENBLAS_NUM_THREADS="$threads" MKL_NUM_THREADS="$threads"
-lock=/work/bin/bench; [ -x "$lock" ] || lock="flock /tmp/netlearn-bench.lock"
+lock="$(dirname "$0")/../quiet"
 : > "$log"
 nl_cmd="dotnet '$here/bin/Release/net10.0/NetLearn.Deep.Bench.dll' fashion '$data' $epochs $threads $rows"
 pt_cmd="/usr/bin/python3 '$here/fashion_peer.py' '$data' $epochs $threads $rows"

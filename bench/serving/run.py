@@ -2,8 +2,8 @@
 
 Three steps, so that no build runs while timing and each timed step stays short:
   /usr/bin/python3 bench/serving/run.py prepare WORK            # data, peer models, NetLearn models (builds first)
-  /work/bin/bench /usr/bin/python3 bench/serving/run.py measure WORK logistic [SECONDS]   # one model, all servers
-  /work/bin/bench /usr/bin/python3 bench/serving/run.py measure WORK forest [SECONDS]
+  bench/quiet /usr/bin/python3 bench/serving/run.py measure WORK logistic [SECONDS]   # one model, all servers
+  bench/quiet /usr/bin/python3 bench/serving/run.py measure WORK forest [SECONDS]
   /usr/bin/python3 bench/serving/run.py table WORK              # Markdown table for docs/benchmarks.md
 Same data (5,000 x 10, 3 classes, seed 0), same model family on both sides (standardised logistic regression; a
 100-tree random forest), same request body ({"rows": [...]} with 1 or 64 rows), same answer shape (labels, classes,
@@ -79,7 +79,7 @@ def prepare(work):
     os.makedirs(work, exist_ok=True)
     subprocess.run([PY, os.path.join(HERE, "make_models.py"), work], check=True)
     for project in ("src/NetLearn.Cli/NetLearn.Cli.csproj", "bench/NetLearn.ServingBench/NetLearn.ServingBench.csproj"):
-        subprocess.run(["/work/bin/heavy" if os.path.exists("/work/bin/heavy") else "env", "dotnet", "build", "-c", "Release", "-v", "q", "--nologo",
+        subprocess.run([os.path.join(ROOT, "bench", "heavy"), "dotnet", "build", "-c", "Release", "-v", "q", "--nologo",
                         os.path.join(ROOT, project)], check=True, stdout=subprocess.DEVNULL)
     for name, (estimator, settings, _, _) in MODELS.items():
         command = ["dotnet", CLI, "train", "--data", os.path.join(work, "train.csv"), "--target", "target", "--model", estimator, "--test-size", "0", "--out", os.path.join(work, f"{name}.nlm")]
