@@ -20,6 +20,7 @@ internal static class UnsupervisedRegistration
         EstimatorCatalog.Register(new CatalogEntry("lof", ModelTask.AnomalyDetection, "Local outlier factor: rows much sparser than their neighbours are anomalies.", false, () => new Anomaly.LocalOutlierFactor()));
         EstimatorCatalog.Register(new CatalogEntry("pca", ModelTask.Transform, "Principal component analysis (full or randomized SVD).", false, () => new Decomposition.PCA()));
         EstimatorCatalog.Register(new CatalogEntry("tsne", ModelTask.Transform, "t-SNE embedding (Barnes-Hut or exact) for visualising high-dimensional data.", false, () => new Manifold.TSNE()));
+        EstimatorCatalog.Register(new CatalogEntry("umap", ModelTask.Transform, "UMAP embedding (fuzzy k-NN graph + SGD layout) that can also place new rows.", false, () => new Manifold.UMAP()));
     }
 
     /// <summary>Adds the model loaders.</summary>
@@ -33,6 +34,7 @@ internal static class UnsupervisedRegistration
         ModelRegistry.Register(Anomaly.LocalOutlierFactor.KindName, Anomaly.LocalOutlierFactorModel.Load);
         ModelRegistry.Register(Anomaly.IsolationForest.KindName, Anomaly.IsolationForestModel.Load);
         ModelRegistry.Register(Manifold.TSNE.KindName, Manifold.TSNEModel.Load);
+        ModelRegistry.Register(Manifold.UMAP.KindName, Manifold.UMAPModel.Load);
         ModelRegistry.Register(Decomposition.TruncatedSVD.KindName, Decomposition.TruncatedSVDModel.Load);
         ModelRegistry.Register(Decomposition.PCA.KindName, Decomposition.PCAModel.Load);
     }
