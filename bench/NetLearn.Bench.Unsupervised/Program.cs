@@ -1,5 +1,5 @@
 // Unsupervised benchmark: NetLearn and scikit-learn side by side on the same data, in one run.
-// Usage: dotnet run -c Release --project bench/NetLearn.Bench.Unsupervised [-- kmeans pca tsne ward]
+// Usage: dotnet run -c Release --project bench/NetLearn.Bench.Unsupervised [-- kmeans pca tsne ward umap umap20k]
 // Each case: the Python peer writes the data (raw float64), NetLearn fits it (after one JIT warm-up on a small slice),
 // then the peer fits the same file. Both use all cores of the machine (set OMP_NUM_THREADS to change the peer's).
 using System.Diagnostics;
@@ -47,6 +47,17 @@ try
             {
                 var m = new AgglomerativeClustering(new AgglomerativeClusteringOptions { NClusters = 8 }).Fit(t);
                 return $"{m.ClusterCount} clusters";
+            }),
+            "umap" => Time("UMAP, digits 1797 x 64", table, t =>
+            {
+                var m = new UMAP(new UMAPOptions { RandomState = 0 }).Fit(t);
+                return $"trust {ClusteringMetrics.Trustworthiness(t.ToMatrix(), m.Embedding, 5):F4}";
+            }),
+            "umap20k" => Time("UMAP, Fashion-MNIST 20,000 x PCA 50", table, t =>
+            {
+                var m = new UMAP(new UMAPOptions { RandomState = 0 }).Fit(t);
+                int[] every10th = [.. Enumerable.Range(0, (t.RowCount + 9) / 10).Select(i => i * 10)];
+                return $"trust(every 10th row) {ClusteringMetrics.Trustworthiness(t.ToMatrix().TakeRows(every10th), m.Embedding.TakeRows(every10th), 5):F4}";
             }),
             _ => throw new ArgumentException($"unknown case {name}"),
         };

@@ -4,7 +4,10 @@
     /usr/bin/python3 unsup_peer.py fit CASE PATH       fits scikit-learn on that file; prints one JSON line:
                                                        {"seconds": ..., "cpu_seconds": ..., "peak_rss_mb": ..., quality numbers}
 Cases: kmeans (make_blobs 1,000,000 x 10, k=8, n_init=1), pca (200,000 x 100, randomized, 10 components),
-tsne (digits, Barnes-Hut, PCA init), ward (make_blobs 20,000 x 10, ward, 8 clusters).
+tsne (digits, Barnes-Hut, PCA init), ward (make_blobs 20,000 x 10, ward, 8 clusters),
+umap (digits, umap-learn 0.5.3 defaults, random_state=0) and umap20k (the first 20,000 Fashion-MNIST training images
+reduced to 50 principal components). umap-learn compiles its numba kernels on first use: the peer first fits a
+slice of the same data (same code paths: exact k-NN below 4,096 rows, NN-descent above) and times the second fit.
 """
 import json
 import resource
@@ -27,9 +30,28 @@ def make(case):
     elif case == "ward":
         from sklearn.datasets import make_blobs
         x, _ = make_blobs(n_samples=20_000, n_features=10, centers=8, random_state=0)
+    elif case == "umap":
+        from sklearn.datasets import load_digits
+        x = load_digits().data
+    elif case == "umap20k":
+        from sklearn.decomposition import PCA
+        x = PCA(n_components=50, random_state=0).fit_transform(fashion_images(20_000))
     else:
         raise SystemExit(f"unknown case {case}")
     return np.ascontiguousarray(x, dtype=np.float64)
+
+
+def fashion_images(count):
+    import gzip
+    import os
+    for folder in ["/usr/share/datasets/fashion-mnist", "/work/shared/data/fashion-mnist",
+                   os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "..", "..", "shared", "data", "fashion-mnist")]:
+        path = os.path.join(folder, "train-images-idx3-ubyte.gz")
+        if os.path.exists(path):
+            with gzip.open(path, "rb") as f:
+                data = np.frombuffer(f.read(), dtype=np.uint8, offset=16)
+            return data.reshape(-1, 784)[:count].astype(np.float64) / 255.0
+    raise SystemExit("Fashion-MNIST not found: install Debian's dataset-fashion-mnist or put it under shared/data/fashion-mnist")
 
 
 def write(x, path):
@@ -65,6 +87,18 @@ def fit(case, x):
         result["cpu_seconds"] = time.process_time() - cpu
         result["trustworthiness"] = float(trustworthiness(x, emb, n_neighbors=5))
         result["seconds"] = seconds
+    elif case in ("umap", "umap20k"):
+        import umap
+        from sklearn.manifold import trustworthiness
+        warm = x[:500] if case == "umap" else x[:5000]
+        umap.UMAP(random_state=0, n_epochs=5).fit(warm)  # numba JIT compilation, not timed
+        start = time.perf_counter()
+        cpu = time.process_time()
+        emb = umap.UMAP(random_state=0).fit_transform(x)
+        result["seconds"] = time.perf_counter() - start
+        result["cpu_seconds"] = time.process_time() - cpu
+        rows = slice(None) if case == "umap" else slice(None, None, 10)
+        result["trustworthiness"] = float(trustworthiness(x[rows], emb[rows], n_neighbors=5))
     elif case == "ward":
         from sklearn.cluster import AgglomerativeClustering
         m = AgglomerativeClustering(n_clusters=8, linkage="ward").fit(x)

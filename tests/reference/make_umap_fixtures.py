@@ -7,8 +7,9 @@ Needs Debian's interpreter and package (umap-learn 0.5.3, scikit-learn 1.2.1, nu
 
 Output: tests/NetLearn.Core.Tests/Fixtures/unsupervised/umap.json
     ab        find_ab_params(spread, min_dist) for several pairs
-    graphs    umap-learn's exact small-data path on 200 digits rows with float32-exact jitter (no distance ties):
-              k-NN indices, sigmas, rhos and the symmetric fuzzy graph (COO), for several option sets
+    graphs    200 digits rows with float32-exact jitter (no distance ties): exact k-NN (float64 distances) handed to
+              umap-learn's fuzzy_simplicial_set; k-NN indices, sigmas, rhos and the symmetric fuzzy graph (COO), for
+              three option sets; plus how far umap-learn's own fit (float32 distances) is from that graph
     digits    UMAP on all of digits (seeds 0, 1, 2): trustworthiness (k=5) and leave-one-out 5-NN accuracy of the
               embedding; and transform: fit on rows 0..1499, 5-NN accuracy of rows 1500.. placed by transform
 Data are written into the fixture (float32-exact values, shortest round-trip repr) so .NET sees the same numbers.
@@ -20,7 +21,7 @@ import numpy as np
 import pandas as pd
 import umap
 from sklearn.manifold import trustworthiness
-from umap.umap_ import find_ab_params
+from umap.umap_ import find_ab_params, fuzzy_simplicial_set
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -69,24 +70,44 @@ def main():
     rng = np.random.RandomState(0)
     small = (x_all[:200] + rng.uniform(0, 0.01, size=(200, 64))).astype(np.float32).astype(np.float64)
     graphs = []
+    diff = small[:, None, :] - small[None, :, :]
+    norms = np.sqrt((small ** 2).sum(1))
+    exact = {
+        "euclidean": np.sqrt((diff ** 2).sum(-1)),
+        "manhattan": np.abs(diff).sum(-1),
+        "cosine": 1.0 - (small @ small.T) / np.outer(norms, norms),
+    }
     for options in [
         {"n_neighbors": 10},
         {"n_neighbors": 15, "metric": "manhattan", "local_connectivity": 2.0, "set_op_mix_ratio": 0.5},
         {"n_neighbors": 8, "metric": "cosine", "local_connectivity": 1.5},
     ]:
-        model = umap.UMAP(random_state=0, n_epochs=0, **options)
-        model.fit(small)
+        # The same exact k-NN (float64 distances, self first) handed to umap-learn's fuzzy_simplicial_set, which stores
+        # them in float32 as its own small-data path does.
+        d = exact[options.get("metric", "euclidean")].copy()
+        np.fill_diagonal(d, 0.0)
+        k = options["n_neighbors"]
+        knn = np.argsort(d, axis=1, kind="stable")[:, :k]
+        assert (knn[:, 0] == np.arange(d.shape[0])).all()
+        knn_dists = np.take_along_axis(d, knn, axis=1)
+        graph, sigmas, rhos = fuzzy_simplicial_set(
+            small, k, np.random.RandomState(0), options.get("metric", "euclidean"), knn_indices=knn, knn_dists=knn_dists,
+            set_op_mix_ratio=options.get("set_op_mix_ratio", 1.0), local_connectivity=options.get("local_connectivity", 1.0))
+        # umap-learn's whole fit (its own float32 distances) gives the same graph up to float32 rounding of the input distances.
+        model = umap.UMAP(random_state=0, n_epochs=0, **options).fit(small)
         assert model._small_data
-        g = model.graph_.tocoo()
-        knn = model._knn_indices if hasattr(model, "_knn_indices") else None
+        full = model.graph_.tocoo()
+        assert full.nnz == graph.nnz
+        g = graph.tocoo()
         graphs.append({
             "options": options,
-            "sigmas": floats(model._sigmas),
-            "rhos": floats(model._rhos),
+            "knn": knn.tolist(),
+            "sigmas": floats(sigmas),
+            "rhos": floats(rhos),
             "rows": g.row.tolist(),
             "cols": g.col.tolist(),
             "values": floats(g.data),
-            "knn": None if knn is None else np.asarray(knn).tolist(),
+            "fit_max_membership_difference": float(np.abs(model.graph_ - graph).max()),
         })
 
     runs = []

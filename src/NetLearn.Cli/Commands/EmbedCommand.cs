@@ -25,16 +25,16 @@ public static class EmbedCommand
     {
         var data = new Option<string>("--data") { Description = "The rows to embed: CSV, Parquet or Arrow.", Required = true };
         var model = new Option<string>("--model") { Description = $"Embedding: {string.Join(", ", EmbeddingNames())}.", Required = true };
-        var set = new Option<string[]>("--set") { Description = "A hyperparameter as key=value (e.g. n_components=2, perplexity=30); repeatable." };
+        var set = new Option<string[]>("--set") { Description = "A hyperparameter as key=value (e.g. n_components=2, perplexity=30, n_neighbors=15); repeatable." };
         var output = new Option<string>("--out") { Description = "Where to write the coordinates, one row per input row (plus the --target column, if given).", Required = true };
         var target = new Option<string>("--target") { Description = "A label column: left out of the features and copied next to the coordinates (for plotting)." };
         var drop = new Option<string[]>("--drop") { Description = "A column to leave out (an ID, say); repeatable." };
         var scale = new Option<bool>("--scale") { Description = "Standardise numeric columns first (PCA on standardised data is PCA of the correlation matrix)." };
         var seed = new Option<int>("--seed") { Description = "random_state of the model unless --set gives one.", DefaultValueFactory = _ => 42 };
-        var saveModel = new Option<string>("--save-model") { Description = "Also save the fitted preprocessing + model (.nlm); PCA can then transform new rows." };
+        var saveModel = new Option<string>("--save-model") { Description = "Also save the fitted preprocessing + model (.nlm); PCA and UMAP can then transform new rows." };
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of a report." };
         var plot = new Option<string?>("--plot") { Description = "Also draw the first two dimensions as a scatter plot (.png or .svg), coloured by --target when given." };
-        var command = new Command("embed", "Reduce the rows of a data file to a few dimensions (PCA, t-SNE).") { data, model, set, output, target, drop, scale, seed, saveModel, json, plot };
+        var command = new Command("embed", "Reduce the rows of a data file to a few dimensions (PCA, t-SNE, UMAP).") { data, model, set, output, target, drop, scale, seed, saveModel, json, plot };
         command.SetAction(parse =>
         {
             string dataPath = parse.GetValue(data)!;

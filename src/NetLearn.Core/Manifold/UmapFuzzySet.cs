@@ -145,12 +145,15 @@ internal static class UmapFuzzySet
             }
 
             double lo = 0, hi = double.PositiveInfinity, mid = 1;
+            // umap-learn keeps distances and ρ in single precision; the search does the same so that it stops at the
+            // same step (σ is only determined to the 1e-5 tolerance on the sum).
+            float rho32 = (float)rho;
             for (int step = 0; step < SmoothIterations; step++)
             {
                 double psum = 0;
                 for (int j = 1; j < width; j++)
                 {
-                    double d = row[j] - rho;
+                    double d = (float)row[j] - rho32;
                     psum += d > 0 ? Math.Exp(-(d / mid)) : 1.0;
                 }
 
