@@ -67,7 +67,7 @@ internal static class UmapFuzzySet
     private const double MinKDistScale = 1e-3;
     private const int SmoothIterations = 64;
 
-    /// <summary>Exact k nearest rows of <paramref name="queries"/> among <paramref name="data"/> (a KD-tree for few features, else a scan).</summary>
+    /// <summary>Exact k nearest rows of <paramref name="queries"/> among <paramref name="data"/> (a KD-tree for few features, else a blocked scan).</summary>
     public static UmapNeighbors Exact(Matrix data, Matrix queries, int k, UMAPMetric metric)
     {
         if (metric == UMAPMetric.Cosine)
@@ -76,8 +76,10 @@ internal static class UmapFuzzySet
             queries = ReferenceEquals(queries, data) ? data : UnitRows(queries, "the rows to transform");
         }
 
-        var index = new NeighborIndex(data, metric == UMAPMetric.Manhattan ? 1 : 2, NeighborAlgorithm.Auto, 40, k);
-        var (indices, distances) = index.Query(queries, k);
+        // Many features: the blocked scan (a KD-tree does not prune there); otherwise the KD-tree.
+        var (indices, distances) = metric != UMAPMetric.Manhattan && data.Columns > 15
+            ? UmapBruteNeighbors.Query(data, queries, k)
+            : new NeighborIndex(data, metric == UMAPMetric.Manhattan ? 1 : 2, NeighborAlgorithm.Auto, 40, k).Query(queries, k);
         int n = queries.Rows;
         var flatIndices = new int[n * k];
         var flatDistances = new double[n * k];

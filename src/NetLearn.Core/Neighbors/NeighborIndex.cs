@@ -312,7 +312,7 @@ internal sealed class NeighborIndex
     }
 
     /// <summary>The k best (reduced distance, index) pairs seen so far, worst first in a max-heap; ties keep the lower index.</summary>
-    private sealed class Heap(int k)
+    internal sealed class Heap(int k)
     {
         private readonly double[] _distance = new double[k];
         private readonly int[] _index = new int[k];
