@@ -9,6 +9,7 @@ Tasks (the issue's cases plus one per algorithm family):
     ridge     Ridge(alpha=1)        the linreg data
     lasso     Lasso(alpha=1)        make_regression(200_000, 100, n_informative=10, noise=5, random_state=1), 80/20
     svc       SVC() (rbf, 'scale')  make_classification(10_000, 20, random_state=0), 80/20
+    svc_noshrink  SVC(shrinking=False) on the same data
     knn       KNeighborsClassifier  the first 20_000 training and 5_000 test rows of the logistic split
 Thread counts are set by the caller through OMP_NUM_THREADS / OPENBLAS_NUM_THREADS.
 """
@@ -61,7 +62,7 @@ def load(directory, name):
 
 
 def run(directory, task, repeats):
-    data = "linreg" if task == "ridge" else task
+    data = {"ridge": "linreg", "svc_noshrink": "svc"}.get(task, task)
     x_train, y_train, x_test, y_test = load(directory, data)
     make = {
         "linreg": LinearRegression,
@@ -69,6 +70,7 @@ def run(directory, task, repeats):
         "logistic": LogisticRegression,
         "lasso": lambda: Lasso(alpha=1.0),
         "svc": SVC,
+        "svc_noshrink": lambda: SVC(shrinking=False),
         "knn": KNeighborsClassifier,
     }[task]
     fits, predicts = [], []
@@ -80,7 +82,7 @@ def run(directory, task, repeats):
         start = time.perf_counter()
         predicted = model.predict(x_test)
         predicts.append(time.perf_counter() - start)
-    classifier = task in ("logistic", "svc", "knn")
+    classifier = task in ("logistic", "svc", "svc_noshrink", "knn")
     score = accuracy_score(y_test, predicted) if classifier else r2_score(y_test, predicted)
     print(json.dumps({"fit": float(np.median(fits)), "predict": float(np.median(predicts)), "score": float(score)}))
 

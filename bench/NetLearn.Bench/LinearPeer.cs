@@ -37,9 +37,9 @@ internal static class LinearPeer
         Console.WriteLine($"{"task",-10} {"rows",9} {"cols",5} {"fit NetLearn",13} {"fit sklearn",12} {"ratio",7} {"predict NL",11} {"predict sk",11} {"score NL",9} {"score sk",9}");
         foreach (string task in tasks)
         {
-            string data = task == "ridge" ? "linreg" : task;
+            string data = task switch { "ridge" => "linreg", "svc_noshrink" => "svc", _ => task };
             var (xTrain, yTrain, xTest, yTest) = Load(folder, data);
-            bool classifier = task is "logistic" or "svc" or "knn";
+            bool classifier = task is "logistic" or "svc" or "svc_noshrink" or "knn";
             Column target = classifier ? new NumericColumn("y", yTrain) : new NumericColumn("y", yTrain);
             Func<IEstimator> create = task switch
             {
@@ -48,6 +48,7 @@ internal static class LinearPeer
                 "logistic" => () => new LogisticRegression(),
                 "lasso" => () => new Lasso(new LassoOptions { Alpha = 1.0 }),
                 "svc" => () => new Svc(),
+                "svc_noshrink" => () => new Svc(new SvcOptions { Shrinking = false }),
                 "knn" => () => new KNeighborsClassifier(),
                 _ => throw new ArgumentException($"unknown task {task}"),
             };

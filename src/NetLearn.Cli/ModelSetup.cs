@@ -36,14 +36,14 @@ public static class ModelSetup
         var labelled = data.DropMissing(target);
         int dropped = data.RowCount - labelled.RowCount;
         var (features, y) = labelled.SplitTarget(target);
-        var plan = DefaultPreprocessing.PlanFor(features);
+        var plan = DefaultPreprocessing.PlanFor(features, estimator);
         if (plan.Numeric.Count + plan.Categorical.Count == 0)
         {
             throw new DataValidationException($"No usable feature columns remain besides the target ({string.Join("; ", plan.Ignored.Select(i => $"'{i.Column}' {i.Reason}"))}). Add numeric or categorical columns", file: dataName);
         }
 
         features = features.Select([.. features.ColumnNames.Where(n => plan.Numeric.Contains(n) || plan.Categorical.Contains(n))]);
-        var pipeline = new Pipeline(new Step("preprocess", DefaultPreprocessing.Build(plan, entry.NeedsScaling)), new Step("model", estimator));
+        var pipeline = new Pipeline(new Step("preprocess", DefaultPreprocessing.BuildFor(plan, estimator, entry.NeedsScaling)), new Step("model", estimator));
         return new PreparedModel(entry, pipeline, features, y, dropped, plan.Ignored);
     }
 

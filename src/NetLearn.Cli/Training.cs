@@ -112,7 +112,7 @@ public static class Training
         data = labelled;
 
         var (features, y) = data.SplitTarget(request.Target);
-        var plan = DefaultPreprocessing.PlanFor(features);
+        var plan = DefaultPreprocessing.PlanFor(features, estimator);
         if (plan.Numeric.Count + plan.Categorical.Count == 0)
         {
             throw new DataValidationException($"No usable feature columns remain besides the target ({string.Join("; ", plan.Ignored.Select(i => $"'{i.Column}' {i.Reason}"))}). Add numeric or categorical columns", file: request.DataName);
@@ -127,7 +127,7 @@ public static class Training
             (trainX, testX, trainY, testY) = (split.XTrain, split.XTest, split.YTrain, split.YTest);
         }
 
-        var pipeline = new Pipeline(new Step("preprocess", DefaultPreprocessing.Build(plan, entry.NeedsScaling)), new Step("model", estimator));
+        var pipeline = new Pipeline(new Step("preprocess", DefaultPreprocessing.BuildFor(plan, estimator, entry.NeedsScaling)), new Step("model", estimator));
         var clock = Stopwatch.StartNew();
         var model = pipeline.Fit(trainX, trainY, new FitContext { Progress = progress, CancellationToken = cancellationToken });
         double seconds = clock.Elapsed.TotalSeconds;

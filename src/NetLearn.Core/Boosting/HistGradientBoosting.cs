@@ -12,13 +12,16 @@ namespace NetLearn.Boosting;
 /// columns natively.
 /// </summary>
 public sealed class HistGradientBoostingClassifier(HistGradientBoostingClassifierOptions? options = null)
-    : Estimator<HistGradientBoostingClassifierOptions, HistGradientBoostingClassifierModel>(options ?? new HistGradientBoostingClassifierOptions())
+    : Estimator<HistGradientBoostingClassifierOptions, HistGradientBoostingClassifierModel>(options ?? new HistGradientBoostingClassifierOptions()), INativeCategorical
 {
     /// <summary>The model kind.</summary>
     public const string KindName = "hist_gradient_boosting_classifier";
 
     /// <inheritdoc />
     public override string Kind => KindName;
+
+    /// <inheritdoc />
+    public IReadOnlyList<string> CategoricalColumns(Schema schema) => Options.CategoricalColumns(schema);
 
     /// <inheritdoc />
     public override HistGradientBoostingClassifierModel Fit(Table features, Column? target = null, FitContext? context = null)
@@ -41,13 +44,16 @@ public sealed class HistGradientBoostingClassifier(HistGradientBoostingClassifie
 
 /// <summary>Histogram gradient-boosting regressor (scikit-learn's <c>HistGradientBoostingRegressor</c>): squared error or Poisson loss.</summary>
 public sealed class HistGradientBoostingRegressor(HistGradientBoostingRegressorOptions? options = null)
-    : Estimator<HistGradientBoostingRegressorOptions, HistGradientBoostingRegressorModel>(options ?? new HistGradientBoostingRegressorOptions())
+    : Estimator<HistGradientBoostingRegressorOptions, HistGradientBoostingRegressorModel>(options ?? new HistGradientBoostingRegressorOptions()), INativeCategorical
 {
     /// <summary>The model kind.</summary>
     public const string KindName = "hist_gradient_boosting_regressor";
 
     /// <inheritdoc />
     public override string Kind => KindName;
+
+    /// <inheritdoc />
+    public IReadOnlyList<string> CategoricalColumns(Schema schema) => Options.CategoricalColumns(schema);
 
     /// <inheritdoc />
     public override HistGradientBoostingRegressorModel Fit(Table features, Column? target = null, FitContext? context = null)

@@ -65,6 +65,12 @@ public abstract record HistGradientBoostingOptionsBase : EstimatorOptions
 
     internal int Threads => NJobs is null or -1 ? Environment.ProcessorCount : NJobs.Value;
 
+    /// <summary>The columns of <paramref name="schema"/> treated as categorical: <see cref="CategoricalFeatures"/> that exist, or every categorical and boolean column.</summary>
+    internal IReadOnlyList<string> CategoricalColumns(Data.Schema schema) =>
+        CategoricalFeatures is null
+            ? [.. schema.Columns.Where(c => c.Kind is Data.ColumnKind.Categorical or Data.ColumnKind.Boolean).Select(c => c.Name)]
+            : [.. CategoricalFeatures.Where(schema.Contains)];
+
     /// <inheritdoc />
     public override void Validate()
     {

@@ -22,6 +22,7 @@ internal static class CoreModels
         ModelRegistry.Register(OneHotEncoder.KindName, OneHotEncoderModel.Load);
         ModelRegistry.Register(Pipeline.KindName, PipelineModel.Load);
         ModelRegistry.Register(ColumnTransformer.KindName, ColumnTransformerModel.Load);
+        ModelRegistry.Register(ColumnPassthrough.KindName, ColumnPassthroughModel.Load);
         Clustering.UnsupervisedRegistration.RegisterModels();
         ModelRegistry.Register(Calibration.CalibratedClassifier.KindName, Calibration.CalibratedClassifierModel.Load);
         PreprocessingModels.RegisterAll();

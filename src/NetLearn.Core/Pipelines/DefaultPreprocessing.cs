@@ -8,7 +8,9 @@ namespace NetLearn.Pipelines;
 /// The preprocessing NetLearn builds when the user does not specify one (as <c>netlearn train</c> does):
 /// numeric columns → mean imputation (→ standardisation for models that need it); categorical and boolean columns →
 /// most-frequent imputation → one-hot encoding that ignores unknown categories. Text and date-time columns, and columns
-/// with no values at all, are left out and reported in <see cref="Plan.Ignored"/>.
+/// with no values at all, are left out and reported in <see cref="Plan.Ignored"/>. Models that take categories and
+/// missing values themselves (<see cref="INativeCategorical"/>, such as histogram gradient boosting) get the used
+/// columns untouched instead (<see cref="BuildFor"/>).
 /// </summary>
 public static class DefaultPreprocessing
 {
@@ -16,12 +18,23 @@ public static class DefaultPreprocessing
     /// <param name="Numeric">Numeric columns used.</param>
     /// <param name="Categorical">Categorical and boolean columns used.</param>
     /// <param name="Ignored">Columns left out, with the reason.</param>
-    public sealed record Plan(IReadOnlyList<string> Numeric, IReadOnlyList<string> Categorical, IReadOnlyList<(string Column, string Reason)> Ignored);
+    public sealed record Plan(IReadOnlyList<string> Numeric, IReadOnlyList<string> Categorical, IReadOnlyList<(string Column, string Reason)> Ignored)
+    {
+        /// <summary>The used columns (numeric and categorical) in the order of the table.</summary>
+        public IReadOnlyList<string> Used { get; init; } = [.. Numeric, .. Categorical];
+    }
 
     /// <summary>Decides which columns to use and how.</summary>
-    public static Plan PlanFor(Table features)
+    public static Plan PlanFor(Table features) => PlanFor(features, model: null);
+
+    /// <summary>
+    /// Decides which columns to use and how, for <paramref name="model"/>: a text column that a native-categorical model
+    /// names as categorical (<c>categorical_features</c>) is used as categorical instead of being left out.
+    /// </summary>
+    public static Plan PlanFor(Table features, IEstimator? model)
     {
         ArgumentNullException.ThrowIfNull(features);
+        var named = model is INativeCategorical native ? native.CategoricalColumns(features.Schema) : [];
         var numeric = new List<string>();
         var categorical = new List<string>();
         var ignored = new List<(string, string)>();
@@ -41,6 +54,9 @@ public static class DefaultPreprocessing
                 case ColumnKind.Categorical or ColumnKind.Boolean:
                     categorical.Add(column.Name);
                     break;
+                case ColumnKind.Text when named.Contains(column.Name):
+                    categorical.Add(column.Name);
+                    break;
                 case ColumnKind.Text:
                     ignored.Add((column.Name, "is free text (too many distinct values to one-hot encode)"));
                     break;
@@ -50,7 +66,8 @@ public static class DefaultPreprocessing
             }
         }
 
-        return new Plan(numeric, categorical, ignored);
+        var used = new HashSet<string>([.. numeric, .. categorical], StringComparer.Ordinal);
+        return new Plan(numeric, categorical, ignored) { Used = [.. features.ColumnNames.Where(used.Contains)] };
     }
 
     /// <summary>Builds the preprocessing step for a plan.</summary>
@@ -72,7 +89,26 @@ public static class DefaultPreprocessing
         ]);
     }
 
-    /// <summary>The full default pipeline: preprocessing (step <c>preprocess</c>) then <paramref name="model"/> (step <c>model</c>).</summary>
+    /// <summary>
+    /// The preprocessing step for <paramref name="model"/>: for a model that takes categories and missing values itself
+    /// (<see cref="INativeCategorical"/>) a <see cref="ColumnPassthrough"/> of the plan's columns, in table order, so the
+    /// model sees the original names, kinds, categories and missing values (scikit-learn 1.2's
+    /// <c>categorical_features</c> semantics: the model encodes categories, at most <c>max_bins</c> per column, and
+    /// treats unseen ones as missing); otherwise <see cref="Build(Plan, bool)"/>.
+    /// </summary>
+    public static IEstimator BuildFor(Plan plan, IEstimator model, bool scale)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(model);
+        if (model is not INativeCategorical)
+        {
+            return Build(plan, scale);
+        }
+
+        return new ColumnPassthrough(plan.Used);
+    }
+
+    /// <summary>The full default pipeline: preprocessing (step <c>preprocess</c>, <see cref="BuildFor"/>) then <paramref name="model"/> (step <c>model</c>).</summary>
     public static Pipeline For(Table features, IEstimator model, bool scale) =>
-        new(new Step("preprocess", Build(PlanFor(features), scale)), new Step("model", model));
+        new(new Step("preprocess", BuildFor(PlanFor(features, model), model, scale)), new Step("model", model));
 }

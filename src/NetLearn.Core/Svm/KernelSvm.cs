@@ -46,6 +46,12 @@ public abstract record KernelSvmOptions : EstimatorOptions
     /// <summary>Iteration limit of the solver, or −1 for none (<c>max_iter</c>).</summary>
     public int MaxIter { get; init; } = -1;
 
+    /// <summary>
+    /// Use libsvm's shrinking heuristic (<c>shrinking</c>): variables stuck at a bound leave the working set for a
+    /// while, which speeds up large fits; the solution is the same (the stopping test always covers every variable).
+    /// </summary>
+    public bool Shrinking { get; init; } = true;
+
     /// <inheritdoc />
     public override void Validate()
     {
@@ -277,20 +283,18 @@ public sealed class Svc(SvcOptions? options = null)
             c[a] = rowC[rows[a]];
         }
 
-        float[] ComputeRow(int a)
+        void FillRow(int a, ReadOnlySpan<int> columns, Span<float> destination)
         {
-            var row = new float[l];
             var xa = x.Row(rows[a]);
             double na = norms[rows[a]];
-            for (int b = 0; b < l; b++)
+            for (int t = 0; t < columns.Length; t++)
             {
-                row[b] = (float)(y[a] * y[b] * kernel.Evaluate(xa, x.Row(rows[b]), na, norms[rows[b]]));
+                int b = columns[t];
+                destination[t] = (float)(y[a] * y[b] * kernel.Evaluate(xa, x.Row(rows[b]), na, norms[rows[b]]));
             }
-
-            return row;
         }
 
-        var solver = new SmoSolver(l, ComputeRow, qd, y, c, KernelSvmMath.CacheRows(Options.CacheSize, l));
+        var solver = new SmoSolver(l, FillRow, qd, y, c, KernelSvmMath.CacheRows(Options.CacheSize, l), Options.Shrinking);
         var p = Enumerable.Repeat(-1.0, l).ToArray();
         var result = solver.Solve(p, Options.Tol, Options.MaxIter == -1 ? int.MaxValue : Options.MaxIter, cancellationToken);
         return result;
@@ -689,22 +693,29 @@ public sealed class Svr(SvrOptions? options = null)
             p[i + n] = Options.Epsilon + target2[i];
         }
 
-        float[] ComputeRow(int a)
+        // Variables i and i + n share sample i's kernel row: each K(a, b) is computed once per fill, whichever of the two asks.
+        var kernelRow = new double[n];
+        var stamp = new int[n];
+        int fills = 0;
+        void FillRow(int a, ReadOnlySpan<int> columns, Span<float> destination)
         {
             int ra = a % n;
-            var row = new float[l];
             var xa = x.Row(ra);
-            for (int b = 0; b < n; b++)
+            fills++;
+            for (int t = 0; t < columns.Length; t++)
             {
-                double kab = kernel.Evaluate(xa, x.Row(b), norms[ra], norms[b]);
-                row[b] = (float)(y[a] * kab);
-                row[b + n] = (float)(-y[a] * kab);
-            }
+                int b = columns[t], rb = b % n;
+                if (stamp[rb] != fills)
+                {
+                    kernelRow[rb] = kernel.Evaluate(xa, x.Row(rb), norms[ra], norms[rb]);
+                    stamp[rb] = fills;
+                }
 
-            return row;
+                destination[t] = (float)(y[a] * y[b] * kernelRow[rb]);
+            }
         }
 
-        var solver = new SmoSolver(l, ComputeRow, qd, y, c, KernelSvmMath.CacheRows(Options.CacheSize, l));
+        var solver = new SmoSolver(l, FillRow, qd, y, c, KernelSvmMath.CacheRows(Options.CacheSize, l), Options.Shrinking);
         var (alpha, rho, iterations, converged) = solver.Solve(p, Options.Tol, Options.MaxIter == -1 ? int.MaxValue : Options.MaxIter, context.CancellationToken);
         var support = new List<int>();
         var coef = new List<double>();

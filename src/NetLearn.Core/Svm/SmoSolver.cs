@@ -2,49 +2,92 @@ using NetLearn.LinearAlgebra;
 
 namespace NetLearn.Svm;
 
+/// <summary>Fills <paramref name="destination"/>[t] with Q(i, columns[t]); indices are the caller's (unpermuted) variable numbers.</summary>
+/// <param name="i">The row.</param>
+/// <param name="columns">The columns wanted.</param>
+/// <param name="destination">One value per column.</param>
+internal delegate void QRowFiller(int i, ReadOnlySpan<int> columns, Span<float> destination);
+
 /// <summary>
-/// The SMO solver of libsvm (Chang and Lin, "LIBSVM: a library for support vector machines", 2011) for
+/// The SMO solver of libsvm (Chang and Lin, "LIBSVM: a library for support vector machines", 2011, section 5) for
 /// min ½αᵀQα + pᵀα subject to yᵀα = Δ and 0 ≤ αᵢ ≤ Cᵢ, with yᵢ = ±1, using the second-order working-set selection
 /// WSS3 of Fan, Chen and Lin ("Working set selection using second order information for training SVM", JMLR 2005).
-/// Stops when the maximal violating pair's gap m(α) − M(α) is below tol. No shrinking: the optimum is the same, only
-/// the running time differs. Kernel rows are cached (least recently used first out) in single precision, exactly as
-/// libsvm stores them (its Qfloat): this halves the cache and keeps the solver's path, and so its answer at a given tol,
-/// the same as scikit-learn's; the diagonal, gradients and α stay in double precision.
+/// Stops when the maximal violating pair's gap m(α) − M(α) is below tol.
+/// <para>
+/// Shrinking (libsvm's heuristic, section 5.5 of the paper; scikit-learn's <c>shrinking=True</c>): every min(l, 1000)
+/// iterations, variables at a bound whose gradient says they will stay there are moved behind the active set (the
+/// arrays are permuted, as libsvm's <c>swap_index</c> does), so working-set selection, the gradient update and the
+/// kernel rows only cover the active variables. <c>Ḡ</c> (the gradient part of the variables at their upper bound) is
+/// kept up to date so the full gradient can be rebuilt; when the active set looks optimal, or once the gap falls below
+/// 10·tol, the full gradient is reconstructed and every variable becomes active again, so the stopping test is always
+/// made on all variables: the optimum is the same, only the work differs. The same permutations and the same
+/// arithmetic as libsvm keep the solver on libsvm's path.
+/// </para>
+/// <para>
+/// Kernel rows are cached (least recently used first out) in single precision, exactly as libsvm stores them (its
+/// Qfloat), each row only as long as it was needed (the active prefix); the diagonal, gradients and α stay in double
+/// precision.
+/// </para>
 /// </summary>
 internal sealed class SmoSolver
 {
     private const double Tau = 1e-12;
 
     private readonly int _l;
-    private readonly Func<int, float[]> _computeRow;
+    private readonly QRowFiller _fill;
+    private readonly bool _shrinking;
+    private readonly RowCache _cache;
+
+    // Per position (permuted by shrinking); _active maps a position to the caller's variable number.
     private readonly double[] _qd;
     private readonly sbyte[] _y;
     private readonly double[] _c;
-    private readonly RowCache _cache;
+    private readonly int[] _active;
+    private double[] _alpha = [];
+    private double[] _g = [];
+    private double[] _gBar = [];
+    private double[] _p = [];
+    private int _activeSize;
+    private bool _unshrink;
 
     /// <param name="l">Number of variables.</param>
-    /// <param name="computeRow">Computes row i of Q (length l).</param>
+    /// <param name="fill">Computes entries of rows of Q.</param>
     /// <param name="qd">The diagonal of Q.</param>
     /// <param name="y">±1 per variable.</param>
     /// <param name="c">Upper bound per variable.</param>
-    /// <param name="cacheRows">How many rows of Q to keep.</param>
-    public SmoSolver(int l, Func<int, float[]> computeRow, double[] qd, sbyte[] y, double[] c, int cacheRows)
+    /// <param name="cacheRows">How many full rows of Q the cache may hold (at least 2).</param>
+    /// <param name="shrinking">Whether to use the shrinking heuristic.</param>
+    public SmoSolver(int l, QRowFiller fill, double[] qd, sbyte[] y, double[] c, int cacheRows, bool shrinking)
     {
         _l = l;
-        _computeRow = computeRow;
-        _qd = qd;
-        _y = y;
-        _c = c;
-        _cache = new RowCache(Math.Max(2, cacheRows));
+        _fill = fill;
+        _qd = (double[])qd.Clone();
+        _y = (sbyte[])y.Clone();
+        _c = (double[])c.Clone();
+        _active = new int[l];
+        _shrinking = shrinking;
+        _cache = new RowCache(l, Math.Max(2L, cacheRows) * Math.Max(l, 1));
     }
 
-    /// <summary>Solves from α = 0 with linear term <paramref name="p"/>; returns α, ρ, the iterations and whether tol was met.</summary>
+    /// <summary>Solves from α = 0 with linear term <paramref name="p"/>; returns α (in the caller's order), ρ, the iterations and whether tol was met.</summary>
     public (double[] Alpha, double Rho, int Iterations, bool Converged) Solve(double[] p, double tol, int maxIter, CancellationToken cancellationToken)
     {
         int l = _l;
-        var alpha = new double[l];
-        var g = (double[])p.Clone();
+        _alpha = new double[l];
+        _g = (double[])p.Clone();
+        _p = (double[])p.Clone();
+        _gBar = new double[l];
+        for (int t = 0; t < l; t++)
+        {
+            _active[t] = t;
+        }
+
+        _activeSize = l;
+        _unshrink = false;
+        var alpha = _alpha;
+        var g = _g;
         int iteration = 0;
+        int counter = Math.Min(l, 1000) + 1;
         bool converged = false;
         while (iteration < maxIter)
         {
@@ -53,14 +96,32 @@ internal sealed class SmoSolver
                 cancellationToken.ThrowIfCancellationRequested();
             }
 
-            if (!SelectWorkingSet(alpha, g, tol, out int i, out int j))
+            if (--counter == 0)
             {
-                converged = true;
-                break;
+                counter = Math.Min(l, 1000);
+                if (_shrinking)
+                {
+                    Shrink(tol);
+                }
+            }
+
+            if (!SelectWorkingSet(tol, out int i, out int j))
+            {
+                // The active variables are optimal: check again on all of them.
+                ReconstructGradient();
+                _activeSize = l;
+                if (!SelectWorkingSet(tol, out i, out j))
+                {
+                    converged = true;
+                    break;
+                }
+
+                counter = 1;
             }
 
             iteration++;
-            float[] qi = Row(i), qj = Row(j);
+            int active = _activeSize;
+            float[] qi = Row(i, active), qj = Row(j, active);
             double ci = _c[i], cj = _c[j];
             double oldI = alpha[i], oldJ = alpha[j];
             if (_y[i] != _y[j])
@@ -145,38 +206,98 @@ internal sealed class SmoSolver
             }
 
             double di = alpha[i] - oldI, dj = alpha[j] - oldJ;
-            for (int k = 0; k < l; k++)
+            for (int k = 0; k < active; k++)
             {
                 g[k] += (qi[k] * di) + (qj[k] * dj);
             }
+
+            if (_shrinking)
+            {
+                // Ḡ changes when a variable reaches or leaves its upper bound (only needed to rebuild the gradient).
+                UpdateGBar(i, oldI >= ci, ci);
+                UpdateGBar(j, oldJ >= cj, cj);
+            }
         }
 
-        return (alpha, Rho(alpha, g), iteration, converged);
+        if (_activeSize < l)
+        {
+            ReconstructGradient();
+            _activeSize = l;
+        }
+
+        double rho = Rho();
+        var result = new double[l];
+        for (int t = 0; t < l; t++)
+        {
+            result[_active[t]] = alpha[t];
+        }
+
+        return (result, rho, iteration, converged);
     }
 
-    private float[] Row(int i) => _cache.Get(i, _computeRow);
-
-    private bool Upper(double[] alpha, int i) => alpha[i] >= _c[i];
-
-    private static bool Lower(double[] alpha, int i) => alpha[i] <= 0;
-
-    // WSS3: i maximises −yᵢ∇ᵢ over I_up; j minimises the second-order decrease over I_low among violating pairs.
-    private bool SelectWorkingSet(double[] alpha, double[] g, double tol, out int outI, out int outJ)
+    private void UpdateGBar(int i, bool wasUpper, double ci)
     {
+        bool isUpper = Upper(i);
+        if (wasUpper == isUpper)
+        {
+            return;
+        }
+
+        float[] qi = Row(i, _l);
+        var gBar = _gBar;
+        if (wasUpper)
+        {
+            for (int k = 0; k < gBar.Length; k++)
+            {
+                gBar[k] -= ci * qi[k];
+            }
+        }
+        else
+        {
+            for (int k = 0; k < gBar.Length; k++)
+            {
+                gBar[k] += ci * qi[k];
+            }
+        }
+    }
+
+    // Row i of Q (positions 0 … length − 1, in the current permutation), computing only the entries not cached yet.
+    private float[] Row(int i, int length)
+    {
+        var (row, valid) = _cache.Get(i, length);
+        if (valid < length)
+        {
+            _fill(_active[i], _active.AsSpan(valid, length - valid), row.AsSpan(valid, length - valid));
+        }
+
+        return row;
+    }
+
+    private bool Upper(int i) => _alpha[i] >= _c[i];
+
+    private bool Lower(int i) => _alpha[i] <= 0;
+
+    private bool Free(int i) => !Upper(i) && !Lower(i);
+
+    // WSS3 over the active variables: i maximises −yᵢ∇ᵢ over I_up; j minimises the second-order decrease over I_low among violating pairs.
+    private bool SelectWorkingSet(double tol, out int outI, out int outJ)
+    {
+        var g = _g;
+        int active = _activeSize;
         double gmax = double.NegativeInfinity, gmax2 = double.NegativeInfinity;
         int gmaxIndex = -1, gminIndex = -1;
         double objDiffMin = double.PositiveInfinity;
-        for (int t = 0; t < _l; t++)
+        for (int t = 0; t < active; t++)
         {
             if (_y[t] == 1)
             {
-                if (!Upper(alpha, t) && -g[t] >= gmax)
+                if (!Upper(t) && -g[t] >= gmax)
                 {
                     gmax = -g[t];
                     gmaxIndex = t;
                 }
             }
-            else if (!Lower(alpha, t) && g[t] >= gmax)
+            else if (!Lower(t) && g[t] >= gmax)
             {
                 gmax = g[t];
                 gmaxIndex = t;
@@ -184,12 +305,12 @@ internal sealed class SmoSolver
         }
 
         int i = gmaxIndex;
-        float[]? qi = i != -1 ? Row(i) : null;
-        for (int j = 0; j < _l; j++)
+        float[]? qi = i != -1 ? Row(i, active) : null;
+        for (int j = 0; j < active; j++)
         {
             if (_y[j] == 1)
             {
-                if (!Lower(alpha, j))
+                if (!Lower(j))
                 {
                     double gradDiff = gmax + g[j];
                     if (g[j] >= gmax2)
@@ -209,7 +330,7 @@ internal sealed class SmoSolver
                     }
                 }
             }
-            else if (!Upper(alpha, j))
+            else if (!Upper(j))
             {
                 double gradDiff = gmax - g[j];
                 if (-g[j] >= gmax2)
@@ -235,15 +356,158 @@ internal sealed class SmoSolver
         return !(gmax + gmax2 < tol || gminIndex == -1);
     }
 
+    // libsvm's do_shrinking: moves bounded variables that cannot improve the current maximal violating pair behind the active set.
+    private void Shrink(double tol)
+    {
+        var g = _g;
+        double gmax1 = double.NegativeInfinity, gmax2 = double.NegativeInfinity;
+        for (int t = 0; t < _activeSize; t++)
+        {
+            if (_y[t] == 1)
+            {
+                if (!Upper(t) && -g[t] >= gmax1)
+                {
+                    gmax1 = -g[t];
+                }
+
+                if (!Lower(t) && g[t] >= gmax2)
+                {
+                    gmax2 = g[t];
+                }
+            }
+            else
+            {
+                if (!Upper(t) && -g[t] >= gmax2)
+                {
+                    gmax2 = -g[t];
+                }
+
+                if (!Lower(t) && g[t] >= gmax1)
+                {
+                    gmax1 = g[t];
+                }
+            }
+        }
+
+        if (!_unshrink && gmax1 + gmax2 <= tol * 10)
+        {
+            // Close to the optimum: bring every variable back once, so that late changes are not missed.
+            _unshrink = true;
+            ReconstructGradient();
+            _activeSize = _l;
+        }
+
+        for (int t = 0; t < _activeSize; t++)
+        {
+            if (ShouldShrink(t, gmax1, gmax2))
+            {
+                _activeSize--;
+                while (_activeSize > t)
+                {
+                    if (!ShouldShrink(_activeSize, gmax1, gmax2))
+                    {
+                        Swap(t, _activeSize);
+                        break;
+                    }
+
+                    _activeSize--;
+                }
+            }
+        }
+    }
+
+    private bool ShouldShrink(int t, double gmax1, double gmax2)
+    {
+        if (Upper(t))
+        {
+            return _y[t] == 1 ? -_g[t] > gmax1 : -_g[t] > gmax2;
+        }
+
+        if (Lower(t))
+        {
+            return _y[t] == 1 ? _g[t] > gmax2 : _g[t] > gmax1;
+        }
+
+        return false;
+    }
+
+    // The gradient of the inactive variables from Ḡ and the free active variables (libsvm's reconstruct_gradient).
+    private void ReconstructGradient()
+    {
+        int l = _l, active = _activeSize;
+        if (active == l)
+        {
+            return;
+        }
+
+        var g = _g;
+        for (int t = active; t < l; t++)
+        {
+            g[t] = _gBar[t] + _p[t];
+        }
+
+        int free = 0;
+        for (int t = 0; t < active; t++)
+        {
+            if (Free(t))
+            {
+                free++;
+            }
+        }
+
+        if ((long)free * l > 2L * active * (l - active))
+        {
+            for (int i = active; i < l; i++)
+            {
+                float[] qi = Row(i, active);
+                for (int j = 0; j < active; j++)
+                {
+                    if (Free(j))
+                    {
+                        g[i] += _alpha[j] * qi[j];
+                    }
+                }
+            }
+        }
+        else
+        {
+            for (int i = 0; i < active; i++)
+            {
+                if (Free(i))
+                {
+                    float[] qi = Row(i, l);
+                    double alphaI = _alpha[i];
+                    for (int j = active; j < l; j++)
+                    {
+                        g[j] += alphaI * qi[j];
+                    }
+                }
+            }
+        }
+    }
+
+    private void Swap(int i, int j)
+    {
+        _cache.Swap(i, j);
+        (_y[i], _y[j]) = (_y[j], _y[i]);
+        (_g[i], _g[j]) = (_g[j], _g[i]);
+        (_alpha[i], _alpha[j]) = (_alpha[j], _alpha[i]);
+        (_p[i], _p[j]) = (_p[j], _p[i]);
+        (_active[i], _active[j]) = (_active[j], _active[i]);
+        (_gBar[i], _gBar[j]) = (_gBar[j], _gBar[i]);
+        (_c[i], _c[j]) = (_c[j], _c[i]);
+        (_qd[i], _qd[j]) = (_qd[j], _qd[i]);
+    }
+
     // ρ: the mean of yᵢ∇ᵢ over free variables, else the middle of the feasible interval (libsvm's calculate_rho).
-    private double Rho(double[] alpha, double[] g)
+    private double Rho()
     {
         int free = 0;
         double ub = double.PositiveInfinity, lb = double.NegativeInfinity, sumFree = 0;
-        for (int i = 0; i < _l; i++)
+        for (int i = 0; i < _activeSize; i++)
         {
-            double yg = _y[i] * g[i];
-            if (Upper(alpha, i))
+            double yg = _y[i] * _g[i];
+            if (Upper(i))
             {
                 if (_y[i] == -1)
                 {
@@ -254,7 +518,7 @@ internal sealed class SmoSolver
                     lb = Math.Max(lb, yg);
                 }
             }
-            else if (Lower(alpha, i))
+            else if (Lower(i))
             {
                 if (_y[i] == 1)
                 {
@@ -275,36 +539,116 @@ internal sealed class SmoSolver
         return free > 0 ? sumFree / free : (ub + lb) / 2;
     }
 
-    /// <summary>A least-recently-used cache of kernel rows.</summary>
-    private sealed class RowCache(int capacity)
+    /// <summary>
+    /// A least-recently-used cache of row prefixes of Q within a budget of floats (libsvm's <c>Cache</c>): a row keeps
+    /// the entries computed so far and grows when a longer prefix is needed; permuting two positions swaps their rows
+    /// and the two entries of every cached row, dropping rows that hold only one of them.
+    /// </summary>
+    private sealed class RowCache
     {
-        private readonly Dictionary<int, LinkedListNode<(int Index, float[] Row)>> _map = [];
-        private readonly LinkedList<(int Index, float[] Row)> _order = new();
+        private readonly float[]?[] _rows;
+        private readonly int[] _length;
+        private readonly LinkedListNode<int>?[] _node;
+        private readonly LinkedList<int> _order = new();
+        private readonly long _budget;
+        private long _used;
 
-        public float[] Get(int index, Func<int, float[]> compute)
+        public RowCache(int l, long budget)
         {
-            if (_map.TryGetValue(index, out var node))
+            _rows = new float[l][];
+            _length = new int[l];
+            _node = new LinkedListNode<int>[l];
+            _budget = budget;
+        }
+
+        /// <summary>Row <paramref name="index"/> with room for <paramref name="length"/> entries, and how many of them are already valid.</summary>
+        public (float[] Row, int Valid) Get(int index, int length)
+        {
+            var node = _node[index];
+            if (node is not null)
             {
                 _order.Remove(node);
-                _order.AddFirst(node);
-                return node.Value.Row;
             }
 
-            float[] row;
-            if (_map.Count >= capacity)
+            int valid = _length[index];
+            float[]? row = _rows[index];
+            if (valid < length)
             {
-                var last = _order.Last!;
-                _order.RemoveLast();
-                _map.Remove(last.Value.Index);
-                row = compute(index);
-            }
-            else
-            {
-                row = compute(index);
+                _used -= valid;
+                while (_used + length > _budget && _order.Last is { } last)
+                {
+                    Drop(last.Value);
+                }
+
+                var grown = new float[length];
+                if (row is not null)
+                {
+                    Array.Copy(row, grown, valid);
+                }
+
+                row = grown;
+                _rows[index] = row;
+                _length[index] = length;
+                _used += length;
             }
 
-            _map[index] = _order.AddFirst((index, row));
-            return row;
+            _node[index] = _order.AddFirst(index);
+            return (row!, valid);
+        }
+
+        public void Swap(int i, int j)
+        {
+            if (i == j)
+            {
+                return;
+            }
+
+            (_rows[i], _rows[j]) = (_rows[j], _rows[i]);
+            (_length[i], _length[j]) = (_length[j], _length[i]);
+            (_node[i], _node[j]) = (_node[j], _node[i]);
+            if (_node[i] is { } ni)
+            {
+                ni.Value = i;
+            }
+
+            if (_node[j] is { } nj)
+            {
+                nj.Value = j;
+            }
+
+            if (i > j)
+            {
+                (i, j) = (j, i);
+            }
+
+            for (var node = _order.First; node is not null;)
+            {
+                var next = node.Next;
+                int k = node.Value;
+                if (_length[k] > i)
+                {
+                    if (_length[k] > j)
+                    {
+                        var row = _rows[k]!;
+                        (row[i], row[j]) = (row[j], row[i]);
+                    }
+                    else
+                    {
+                        Drop(k);
+                    }
+                }
+
+                node = next;
+            }
+        }
+
+        private void Drop(int index)
+        {
+            _order.Remove(_node[index]!);
+            _node[index] = null;
+            _used -= _length[index];
+            _length[index] = 0;
+            _rows[index] = null;
         }
     }
 }
