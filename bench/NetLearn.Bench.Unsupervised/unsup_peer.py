@@ -4,7 +4,7 @@
     /usr/bin/python3 unsup_peer.py fit CASE PATH       fits scikit-learn on that file; prints one JSON line:
                                                        {"seconds": ..., "cpu_seconds": ..., "peak_rss_mb": ..., quality numbers}
 Cases: kmeans (make_blobs 1,000,000 x 10, k=8, n_init=1), pca (200,000 x 100, randomized, 10 components),
-tsne (digits, Barnes-Hut, PCA init), ward (make_blobs 20,000 x 10, ward, 8 clusters).
+tsne (digits, Barnes-Hut, PCA init), tsne-seeds (the same with random init, seeds 0-4: mean KL and trustworthiness), ward (make_blobs 20,000 x 10, ward, 8 clusters).
 """
 import json
 import resource
@@ -21,7 +21,7 @@ def make(case):
     elif case == "pca":
         rng = np.random.RandomState(0)
         x = rng.normal(size=(200_000, 20)) @ rng.normal(size=(20, 100)) + 0.5 * rng.normal(size=(200_000, 100))
-    elif case == "tsne":
+    elif case in ("tsne", "tsne-seeds"):
         from sklearn.datasets import load_digits
         x = load_digits().data
     elif case == "ward":
@@ -65,6 +65,22 @@ def fit(case, x):
         result["cpu_seconds"] = time.process_time() - cpu
         result["trustworthiness"] = float(trustworthiness(x, emb, n_neighbors=5))
         result["seconds"] = seconds
+    elif case == "tsne-seeds":
+        from sklearn.manifold import TSNE, trustworthiness
+        kl, trust, seconds, cpu_seconds = [], [], 0.0, 0.0
+        for seed in range(5):
+            begin, begin_cpu = time.perf_counter(), time.process_time()
+            m = TSNE(n_components=2, init="random", learning_rate="auto", random_state=seed)
+            emb = m.fit_transform(x)
+            seconds += time.perf_counter() - begin
+            cpu_seconds += time.process_time() - begin_cpu
+            kl.append(float(m.kl_divergence_))
+            trust.append(float(trustworthiness(x, emb, n_neighbors=5)))
+        result["mean_kl_divergence"] = round(float(np.mean(kl)), 4)
+        result["kl_each"] = " ".join(f"{v:.4f}" for v in kl)
+        result["mean_trustworthiness"] = round(float(np.mean(trust)), 4)
+        result["seconds"] = seconds
+        result["cpu_seconds"] = cpu_seconds
     elif case == "ward":
         from sklearn.cluster import AgglomerativeClustering
         m = AgglomerativeClustering(n_clusters=8, linkage="ward").fit(x)
