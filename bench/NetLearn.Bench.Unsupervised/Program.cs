@@ -42,6 +42,7 @@ try
             "tsne" => Time("t-SNE Barnes-Hut, digits 1797 x 64", table, t =>
             {
                 var m = new TSNE(new TSNEOptions { RandomState = 0 }).Fit(t);
+                Write(m.Embedding, path + ".embedding");
                 double trust = ClusteringMetrics.Trustworthiness(t.ToMatrix(), m.Embedding, 5);
                 return $"KL {m.KlDivergence:F4}, trust {trust:F4}";
             }),
@@ -66,7 +67,7 @@ try
             _ => throw new ArgumentException($"unknown case {name}"),
         };
         long peakMb = Process.GetCurrentProcess().PeakWorkingSet64 / (1024 * 1024);
-        var peer = JsonNode.Parse(Python("fit", name, path))!.AsObject();
+        var peer = JsonNode.Parse(File.Exists(path + ".embedding") ? Python("fit", name, path, path + ".embedding") : Python("fit", name, path))!.AsObject();
         double theirs = peer["seconds"]!.GetValue<double>();
         double theirsCpu = peer["cpu_seconds"]!.GetValue<double>();
         string peerQuality = string.Join(", ", peer.Where(p => p.Key is not ("seconds" or "cpu_seconds" or "peak_rss_mb")).Select(p => $"{p.Key} {p.Value}"));
@@ -105,9 +106,17 @@ static Table Read(string path)
     return Table.FromMatrix(new Matrix(rows, cols, values));
 }
 
-static string Python(string verb, string name, string path)
+static void Write(Matrix m, string path)
 {
-    var start = new ProcessStartInfo("/usr/bin/python3", [Path.Combine(AppContext.BaseDirectory, "unsup_peer.py"), verb, name, path]) { RedirectStandardOutput = true };
+    using var stream = File.Create(path);
+    long[] header = [m.Rows, m.Columns];
+    stream.Write(MemoryMarshal.AsBytes(header.AsSpan()));
+    stream.Write(MemoryMarshal.AsBytes(m.AsSpan()));
+}
+
+static string Python(string verb, string name, params string[] paths)
+{
+    var start = new ProcessStartInfo("/usr/bin/python3", [Path.Combine(AppContext.BaseDirectory, "unsup_peer.py"), verb, name, .. paths]) { RedirectStandardOutput = true };
     using var process = Process.Start(start)!;
     string output = process.StandardOutput.ReadToEnd();
     process.WaitForExit();

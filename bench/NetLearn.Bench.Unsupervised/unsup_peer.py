@@ -1,8 +1,9 @@
 """The scikit-learn side of bench/NetLearn.Bench.Unsupervised.
 
     /usr/bin/python3 unsup_peer.py make CASE PATH      writes the case's data as raw float64 (int64 rows, int64 cols, values)
-    /usr/bin/python3 unsup_peer.py fit CASE PATH       fits scikit-learn on that file; prints one JSON line:
+    /usr/bin/python3 unsup_peer.py fit CASE PATH [EMB] fits scikit-learn on that file; prints one JSON line:
                                                        {"seconds": ..., "cpu_seconds": ..., "peak_rss_mb": ..., quality numbers}
+                                                       (tsne: EMB is NetLearn's embedding, scored with the same exact KL)
 Cases: kmeans (make_blobs 1,000,000 x 10, k=8, n_init=1), pca (200,000 x 100, randomized, 10 components),
 tsne (digits, Barnes-Hut, PCA init), tsne-seeds (the same with random init, seeds 0-4: mean KL and trustworthiness), ward (make_blobs 20,000 x 10, ward, 8 clusters).
 """
@@ -65,6 +66,10 @@ def fit(case, x):
         result["cpu_seconds"] = time.process_time() - cpu
         result["trustworthiness"] = float(trustworthiness(x, emb, n_neighbors=5))
         result["seconds"] = seconds
+        # Like with like: the exact KL (same sparse P, exact Q over all pairs, float64) of both final embeddings.
+        result["exact_kl"] = round(exact_kl(x, emb), 5)
+        if len(sys.argv) > 4:
+            result["netlearn_exact_kl"] = round(exact_kl(x, read(sys.argv[4])), 5)
     elif case == "tsne-seeds":
         from sklearn.manifold import TSNE, trustworthiness
         kl, trust, seconds, cpu_seconds = [], [], 0.0, 0.0
@@ -89,6 +94,23 @@ def fit(case, x):
     result.setdefault("cpu_seconds", time.process_time() - cpu)
     result["peak_rss_mb"] = peak_rss_mb()
     return result
+
+
+def exact_kl(x, emb, perplexity=30.0):
+    """KL(P||Q) with scikit-learn's sparse P (3*perplexity neighbours) and the exact Student-t Q of the embedding."""
+    from sklearn.manifold._t_sne import _joint_probabilities_nn
+    from sklearn.neighbors import NearestNeighbors
+    k = min(x.shape[0] - 1, int(3.0 * perplexity + 1))
+    graph = NearestNeighbors(n_neighbors=k).fit(x).kneighbors_graph(mode="distance")
+    graph.data **= 2
+    p = _joint_probabilities_nn(graph, perplexity, 0).tocoo()
+    emb = np.asarray(emb, dtype=np.float64)
+    sq = (emb ** 2).sum(axis=1)
+    q = 1.0 / (1.0 + np.maximum(sq[:, None] + sq[None, :] - 2.0 * emb @ emb.T, 0.0))
+    np.fill_diagonal(q, 0.0)
+    q /= q.sum()
+    tiny = np.finfo(np.float32).tiny
+    return float(np.sum(p.data * np.log(np.maximum(p.data, tiny) / np.maximum(q[p.row, p.col], tiny))))
 
 
 def peak_rss_mb():

@@ -53,7 +53,6 @@ internal static class Unsupervised
     /// </summary>
     public static double[] RowMajor(Table features, bool centre, out double[] mean, out double sumOfSquares)
     {
-        const int Block = 64;
         int n = features.RowCount, p = features.ColumnCount;
         var data = GC.AllocateUninitializedArray<double>(checked(n * p)); // every entry is written below
         var converted = new double[p][];
@@ -82,19 +81,7 @@ internal static class Unsupervised
         Parallel.For(0, blocks, blk =>
         {
             int first = blk * rowsPerBlock, last = Math.Min(n, first + rowsPerBlock);
-            for (int from = first; from < last; from += Block)
-            {
-                int to = Math.Min(last, from + Block);
-                for (int c = 0; c < p; c++)
-                {
-                    var values = Values(features, converted, c);
-                    double m = columnMeans[c];
-                    for (int r = from; r < to; r++)
-                    {
-                        data[((long)r * p) + c] = values[r] - m;
-                    }
-                }
-            }
+            CopyRows(features, converted, columnMeans, data, first, last);
 
             if (centre && first < last)
             {
@@ -103,6 +90,27 @@ internal static class Unsupervised
         });
         sumOfSquares = squares.Sum(); // in block order: the same on any machine
         return data;
+    }
+
+    // Rows [first, last) of the row-major copy, 64 rows at a time so the block being written stays in cache.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void CopyRows(Table features, double[][] converted, double[] mean, double[] data, int first, int last)
+    {
+        const int Block = 64;
+        int p = mean.Length;
+        for (int from = first; from < last; from += Block)
+        {
+            int to = Math.Min(last, from + Block);
+            for (int c = 0; c < p; c++)
+            {
+                var values = Values(features, converted, c);
+                double m = mean[c];
+                for (int r = from; r < to; r++)
+                {
+                    data[((long)r * p) + c] = values[r] - m;
+                }
+            }
+        }
     }
 
     private static ReadOnlySpan<double> Values(Table features, double[][] converted, int c) =>

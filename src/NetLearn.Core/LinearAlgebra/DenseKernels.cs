@@ -57,6 +57,7 @@ internal static class DenseKernels
     }
 
     /// <summary>Rows [from, to) of C = A·B, written at C's rows from − <paramref name="cRowBase"/>. Accumulates 4 vectors of C's row in registers while streaming B's rows.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first call: no slow tier-0 pass over big data
     internal static void MultiplyRows(double[] a, int p, double[] b, int m, double[] c, int from, int to, int cRowBase = 0)
     {
         int w = Vector<double>.Count;
@@ -134,6 +135,7 @@ internal static class DenseKernels
         return c;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first call: no slow tier-0 pass over big data
     private static void TransposeMultiplyRows(double[] a, int p, double[] b, int m, double[] c, int from, int to)
     {
         const int Chunk = TransposeChunk;
@@ -257,6 +259,7 @@ internal static class DenseKernels
     // Y (len×m) = A[start, start+len) · Z (p×m), for a cache-resident panel of A. Two rows at a time share every load of
     // Z; a column tile of 4 vectors keeps 8 accumulators in registers; leftover vectors split the sum over j into even and
     // odd halves so that no single chain of dependent FMAs sets the pace.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first call: no slow tier-0 pass over big data
     private static void PanelTimes(double[] a, int p, double[] z, int m, double[] y, int start, int len)
     {
         int w = Vector<double>.Count;
@@ -351,6 +354,7 @@ internal static class DenseKernels
     // C (p×m) += A[start, start+len)ᵀ · Y (len×m, row-major, row i pairs with A's row start + i), for a cache-resident
     // panel. Two rows of C at a time share every load of Y; A's entries are broadcast straight from the panel (no
     // transposed copy); leftover vectors split the sum over the panel's rows into even and odd halves.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first call: no slow tier-0 pass over big data
     private static void PanelTransposeTimes(double[] a, int p, double[] y, int m, double[] c, int start, int len)
     {
         int w = Vector<double>.Count;
