@@ -1,10 +1,12 @@
 """The scikit-learn side of bench/NetLearn.Bench.Unsupervised.
 
     /usr/bin/python3 unsup_peer.py make CASE PATH      writes the case's data as raw float64 (int64 rows, int64 cols, values)
-    /usr/bin/python3 unsup_peer.py fit CASE PATH       fits scikit-learn on that file; prints one JSON line:
+    /usr/bin/python3 unsup_peer.py fit CASE PATH [EMB] fits scikit-learn on that file; prints one JSON line:
                                                        {"seconds": ..., "cpu_seconds": ..., "peak_rss_mb": ..., quality numbers}
+                                                       (tsne: EMB is NetLearn's embedding, scored with the same exact KL)
 Cases: kmeans (make_blobs 1,000,000 x 10, k=8, n_init=1), pca (200,000 x 100, randomized, 10 components),
-tsne (digits, Barnes-Hut, PCA init), ward (make_blobs 20,000 x 10, ward, 8 clusters),
+tsne (digits, Barnes-Hut, PCA init), tsne-seeds (the same with random init, seeds 0-4: mean KL and trustworthiness),
+ward (make_blobs 20,000 x 10, ward, 8 clusters),
 umap (digits, umap-learn 0.5.3 defaults, random_state=0) and umap20k (the first 20,000 Fashion-MNIST training images
 reduced to 50 principal components). umap-learn compiles its numba kernels on first use: the peer first fits a
 slice of the same data (same code paths: exact k-NN below 4,096 rows, NN-descent above) and times the second fit.
@@ -24,7 +26,7 @@ def make(case):
     elif case == "pca":
         rng = np.random.RandomState(0)
         x = rng.normal(size=(200_000, 20)) @ rng.normal(size=(20, 100)) + 0.5 * rng.normal(size=(200_000, 100))
-    elif case == "tsne":
+    elif case in ("tsne", "tsne-seeds"):
         from sklearn.datasets import load_digits
         x = load_digits().data
     elif case == "ward":
@@ -87,6 +89,26 @@ def fit(case, x):
         result["cpu_seconds"] = time.process_time() - cpu
         result["trustworthiness"] = float(trustworthiness(x, emb, n_neighbors=5))
         result["seconds"] = seconds
+        # Like with like: the exact KL (same sparse P, exact Q over all pairs, float64) of both final embeddings.
+        result["exact_kl"] = round(exact_kl(x, emb), 5)
+        if len(sys.argv) > 4:
+            result["netlearn_exact_kl"] = round(exact_kl(x, read(sys.argv[4])), 5)
+    elif case == "tsne-seeds":
+        from sklearn.manifold import TSNE, trustworthiness
+        kl, trust, seconds, cpu_seconds = [], [], 0.0, 0.0
+        for seed in range(5):
+            begin, begin_cpu = time.perf_counter(), time.process_time()
+            m = TSNE(n_components=2, init="random", learning_rate="auto", random_state=seed)
+            emb = m.fit_transform(x)
+            seconds += time.perf_counter() - begin
+            cpu_seconds += time.process_time() - begin_cpu
+            kl.append(float(m.kl_divergence_))
+            trust.append(float(trustworthiness(x, emb, n_neighbors=5)))
+        result["mean_kl_divergence"] = round(float(np.mean(kl)), 4)
+        result["kl_each"] = " ".join(f"{v:.4f}" for v in kl)
+        result["mean_trustworthiness"] = round(float(np.mean(trust)), 4)
+        result["seconds"] = seconds
+        result["cpu_seconds"] = cpu_seconds
     elif case in ("umap", "umap20k"):
         import umap
         from sklearn.manifold import trustworthiness
@@ -107,6 +129,23 @@ def fit(case, x):
     result.setdefault("cpu_seconds", time.process_time() - cpu)
     result["peak_rss_mb"] = peak_rss_mb()
     return result
+
+
+def exact_kl(x, emb, perplexity=30.0):
+    """KL(P||Q) with scikit-learn's sparse P (3*perplexity neighbours) and the exact Student-t Q of the embedding."""
+    from sklearn.manifold._t_sne import _joint_probabilities_nn
+    from sklearn.neighbors import NearestNeighbors
+    k = min(x.shape[0] - 1, int(3.0 * perplexity + 1))
+    graph = NearestNeighbors(n_neighbors=k).fit(x).kneighbors_graph(mode="distance")
+    graph.data **= 2
+    p = _joint_probabilities_nn(graph, perplexity, 0).tocoo()
+    emb = np.asarray(emb, dtype=np.float64)
+    sq = (emb ** 2).sum(axis=1)
+    q = 1.0 / (1.0 + np.maximum(sq[:, None] + sq[None, :] - 2.0 * emb @ emb.T, 0.0))
+    np.fill_diagonal(q, 0.0)
+    q /= q.sum()
+    tiny = np.finfo(np.float32).tiny
+    return float(np.sum(p.data * np.log(np.maximum(p.data, tiny) / np.maximum(q[p.row, p.col], tiny))))
 
 
 def peak_rss_mb():

@@ -43,28 +43,90 @@ internal static class Unsupervised
     }
 
     /// <summary>The table as one new row-major array (numeric columns read in place), refusing missing and infinite values.</summary>
-    public static double[] RowMajor(Table features)
+    public static double[] RowMajor(Table features) => RowMajor(features, centre: false, out _, out _);
+
+    /// <summary>
+    /// The table as one new row-major array (numeric columns read in place), refusing missing and infinite values.
+    /// With <paramref name="centre"/> the column means (<paramref name="mean"/>) are subtracted while copying and
+    /// <paramref name="sumOfSquares"/> is the sum of the squared centred values; without, the mean is zero and so is
+    /// the sum. Rows are copied in blocks of 64, so the block being written stays in cache while the columns are read.
+    /// </summary>
+    public static double[] RowMajor(Table features, bool centre, out double[] mean, out double sumOfSquares)
     {
         int n = features.RowCount, p = features.ColumnCount;
-        var data = new double[(long)n * p];
+        var data = GC.AllocateUninitializedArray<double>(checked(n * p)); // every entry is written below
+        var converted = new double[p][];
+        mean = new double[p];
         for (int c = 0; c < p; c++)
         {
             var column = features[c];
-            ReadOnlySpan<double> values = column is NumericColumn numeric ? numeric.Values : column.ToDoubleArray();
-            for (int r = 0; r < n; r++)
+            if (column is not NumericColumn)
             {
-                double v = values[r];
-                if (!double.IsFinite(v))
-                {
-                    string what = double.IsNaN(v) ? "a missing value" : "an infinite value";
-                    throw new DataValidationException($"Found {what}. Impute it (SimpleImputer), drop the row, or use a model that accepts missing values", column: column.Name, row: r);
-                }
-
-                data[((long)r * p) + c] = v;
+                converted[c] = column.ToDoubleArray();
             }
+
+            var values = Values(features, converted, c);
+            double sum = System.Numerics.Tensors.TensorPrimitives.Sum(values);
+            if (!double.IsFinite(sum))
+            {
+                RefuseNonFinite(column.Name, values); // a finite sum can still overflow: then nothing is refused
+            }
+
+            mean[c] = centre ? sum / n : 0.0;
         }
 
+        var columnMeans = mean;
+        var (blocks, rowsPerBlock) = DenseKernels.Partition(n);
+        var squares = new double[blocks];
+        Parallel.For(0, blocks, blk =>
+        {
+            int first = blk * rowsPerBlock, last = Math.Min(n, first + rowsPerBlock);
+            CopyRows(features, converted, columnMeans, data, first, last);
+
+            if (centre && first < last)
+            {
+                squares[blk] = System.Numerics.Tensors.TensorPrimitives.SumOfSquares(data.AsSpan(first * p, (last - first) * p));
+            }
+        });
+        sumOfSquares = squares.Sum(); // in block order: the same on any machine
         return data;
+    }
+
+    // Rows [first, last) of the row-major copy, 64 rows at a time so the block being written stays in cache.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void CopyRows(Table features, double[][] converted, double[] mean, double[] data, int first, int last)
+    {
+        const int Block = 64;
+        int p = mean.Length;
+        for (int from = first; from < last; from += Block)
+        {
+            int to = Math.Min(last, from + Block);
+            for (int c = 0; c < p; c++)
+            {
+                var values = Values(features, converted, c);
+                double m = mean[c];
+                for (int r = from; r < to; r++)
+                {
+                    data[((long)r * p) + c] = values[r] - m;
+                }
+            }
+        }
+    }
+
+    private static ReadOnlySpan<double> Values(Table features, double[][] converted, int c) =>
+        converted[c] ?? ((NumericColumn)features[c]).Values;
+
+    private static void RefuseNonFinite(string column, ReadOnlySpan<double> values)
+    {
+        for (int r = 0; r < values.Length; r++)
+        {
+            double v = values[r];
+            if (!double.IsFinite(v))
+            {
+                string what = double.IsNaN(v) ? "a missing value" : "an infinite value";
+                throw new DataValidationException($"Found {what}. Impute it (SimpleImputer), drop the row, or use a model that accepts missing values", column: column, row: r);
+            }
+        }
     }
 
     /// <summary>Number of distinct rows of <paramref name="x"/> (stops counting at <paramref name="limit"/>).</summary>

@@ -1,3 +1,4 @@
+using NetLearn.Anomaly;
 using NetLearn.Data;
 using NetLearn.Estimators;
 using NetLearn.LinearAlgebra;
@@ -37,8 +38,8 @@ public sealed record DBSCANOptions : EstimatorOptions
 /// DBSCAN (Ester, Kriegel, Sander &amp; Xu 1996), as scikit-learn's: rows with at least <c>min_samples</c> neighbours
 /// within <c>eps</c> are core rows; clusters are the connected core rows plus their neighbours; the rest is noise (-1).
 /// Clusters are numbered in order of their first core row and a border row joins the first cluster that reaches it,
-/// so labels are identical to scikit-learn's. Neighbourhoods are found by a parallel brute-force scan (O(n²) time,
-/// memory proportional to the number of neighbour pairs).
+/// so labels are identical to scikit-learn's. Neighbourhoods come from a KD-tree radius search in low dimensions and
+/// from a parallel scan otherwise (memory proportional to the number of neighbour pairs).
 /// </summary>
 public sealed class DBSCAN(DBSCANOptions? options = null)
     : Estimator<DBSCANOptions, DBSCANModel>(options ?? new DBSCANOptions())
@@ -114,25 +115,56 @@ public sealed class DBSCAN(DBSCANOptions? options = null)
         return new DBSCANModel(Options, features.Schema, labels, coreIndices, x.TakeRows(coreIndices), label);
     }
 
-    /// <summary>For every row, the rows within <paramref name="eps"/> (itself included), in increasing row order.</summary>
+    /// <summary>
+    /// For every row, the rows within <paramref name="eps"/> (itself included), in increasing row order. From
+    /// <see cref="Neighbours.TreeRows"/> rows and up to 15 columns (Euclidean or Manhattan) the candidates come from the
+    /// KD-tree (decision 4.19); every candidate is tested with the same exact distance as the scan, so the result is identical.
+    /// </summary>
     internal static int[][] RadiusNeighbours(Matrix x, double eps, DistanceMetric metric, CancellationToken cancellation)
     {
         int n = x.Rows;
+        bool tree = metric != DistanceMetric.Cosine && x.Columns <= 15 && n >= Neighbours.TreeRows;
+        return RadiusNeighbours(x, eps, metric, tree, cancellation);
+    }
+
+    /// <summary>As above with the search method chosen by the caller (<paramref name="tree"/>: KD-tree candidates, else a scan).</summary>
+    internal static int[][] RadiusNeighbours(Matrix x, double eps, DistanceMetric metric, bool tree, CancellationToken cancellation)
+    {
+        int n = x.Rows;
+        var index = tree ? new Neighbors.NeighborIndex(x, metric == DistanceMetric.Manhattan ? 1 : 2, Neighbors.NeighborAlgorithm.KdTree, 40, 1) : null;
         var result = new int[n][];
-        Parallel.For(0, n, new ParallelOptions { CancellationToken = cancellation }, () => new List<int>(), (i, _, list) =>
+        Parallel.For(0, n, new ParallelOptions { CancellationToken = cancellation }, () => (new List<int>(), new List<int>()), (i, _, lists) =>
         {
-            list.Clear();
+            var (found, candidates) = lists;
+            found.Clear();
             var row = x.Row(i);
-            for (int j = 0; j < n; j++)
+            if (index is null)
             {
-                if (PairwiseDistances.Distance(row, x.Row(j), metric) <= eps)
+                for (int j = 0; j < n; j++)
                 {
-                    list.Add(j);
+                    if (PairwiseDistances.Distance(row, x.Row(j), metric) <= eps)
+                    {
+                        found.Add(j);
+                    }
                 }
             }
+            else
+            {
+                candidates.Clear();
+                index.Candidates(row.ToArray(), eps, candidates);
+                foreach (int j in candidates)
+                {
+                    if (PairwiseDistances.Distance(row, x.Row(j), metric) <= eps)
+                    {
+                        found.Add(j);
+                    }
+                }
 
-            result[i] = [.. list];
-            return list;
+                found.Sort();
+            }
+
+            result[i] = [.. found];
+            return lists;
         }, _ => { });
         return result;
     }

@@ -96,32 +96,8 @@ public sealed class PCA(PCAOptions? options = null)
             throw new HyperparameterException("n_components", string.Create(CultureInfo.InvariantCulture, $"is {requested} but the data allows at most min(rows, columns) = {limit}"));
         }
 
-        double[] a = Unsupervised.RowMajor(features); // our own copy: centred in place
-        var mean = new double[p];
-        for (int i = 0; i < n; i++)
-        {
-            System.Numerics.Tensors.TensorPrimitives.Add(mean, a.AsSpan(i * p, p), mean);
-        }
-
-        System.Numerics.Tensors.TensorPrimitives.Divide(mean, n, mean);
-        var (blocks, rows) = DenseKernels.Partition(n);
-        Parallel.For(0, blocks, b =>
-        {
-            for (int i = b * rows; i < Math.Min(n, (b + 1) * rows); i++)
-            {
-                var row = a.AsSpan(i * p, p);
-                System.Numerics.Tensors.TensorPrimitives.Subtract(row, mean, row);
-            }
-        });
-
-        var variances = new double[p];
-        for (int i = 0; i < n; i++)
-        {
-            var row = a.AsSpan(i * p, p);
-            System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(row, row, variances, variances);
-        }
-
-        double totalVariance = variances.Sum() / (n - 1);
+        double[] a = Unsupervised.RowMajor(features, centre: true, out double[] mean, out double sumOfSquares); // our own copy
+        double totalVariance = sumOfSquares / (n - 1);
         var solver = Options.SvdSolver;
         if (solver == SvdSolver.Auto)
         {
@@ -160,9 +136,14 @@ public sealed class PCA(PCAOptions? options = null)
             singular = svd.S;
             explained = singular.Select(s => s * s / (n - 1)).ToArray();
             noise = limit > kept ? (totalVariance - explained.Sum()) / (limit - kept) : 0.0;
+            FlipByScores(svd.U, n, kept, components, p); // the scores are U·diag(S): U decides, as in scikit-learn
         }
 
-        FlipSigns(a, n, p, components, kept);
+        if (solver == SvdSolver.Full)
+        {
+            FlipSigns(a, n, p, components, kept);
+        }
+
         return new PCAModel(
             Options,
             features.Schema,
@@ -235,7 +216,14 @@ public sealed class PCA(PCAOptions? options = null)
     private static void FlipSigns(double[] centred, int n, int p, double[] components, int k)
     {
         var ct = DenseKernels.TransposePadded(components, k, p, out int kPad);
-        var scores = DenseKernels.Multiply(centred, n, p, ct, kPad);
+        FlipByScores(DenseKernels.Multiply(centred, n, p, ct, kPad), n, kPad, components, p);
+    }
+
+    // svd_flip on given scores (n × stride row-major, column c belongs to component c): negates the component rows
+    // whose score of largest magnitude (first one on ties, as numpy's argmax) is negative.
+    private static void FlipByScores(double[] scores, int n, int kPad, double[] components, int p)
+    {
+        int k = components.Length / p;
         for (int c = 0; c < k; c++)
         {
             int best = 0;

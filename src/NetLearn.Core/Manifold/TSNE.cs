@@ -147,13 +147,14 @@ public sealed class TSNE(TSNEOptions? options = null)
             ? (IGradient)new ExactGradient(p, n, d, dof)
             : new BarnesHutGradient((SparseAffinities)p, n, d, dof, Options.Angle);
 
-        var state = new DescentState(n * d);
+        // Two calls of scikit-learn's _gradient_descent: each starts with zero momentum, unit gains and no best error
+        // (decision 4.18); the exploration phase gives up after 250 iterations without progress, the second after n_iter_without_progress.
         p.Scale(Options.EarlyExaggeration);
-        var (error, iteration) = Descend(objective, y, state, 0, ExplorationIterations, 0.5, learningRate, context);
+        var (error, iteration) = Descend(objective, y, new DescentState(n * d), 0, ExplorationIterations, 0.5, learningRate, ExplorationIterations, context);
         p.Scale(1.0 / Options.EarlyExaggeration);
         if (iteration < Options.NIter - 1)
         {
-            (error, iteration) = Descend(objective, y, state, iteration + 1, Options.NIter, 0.8, learningRate, context);
+            (error, iteration) = Descend(objective, y, new DescentState(n * d), iteration + 1, Options.NIter, 0.8, learningRate, Options.NIterWithoutProgress, context);
         }
 
         return new TSNEModel(Options, features.Schema, new Matrix(n, d, y), error, iteration + 1);
@@ -204,18 +205,19 @@ public sealed class TSNE(TSNEOptions? options = null)
         return y;
     }
 
-    // scikit-learn's _gradient_descent: momentum, delta-bar-delta gains (+0.2 / ×0.8, at least 0.01), progress checks every 50 iterations.
-    private (double Error, int Iteration) Descend(IGradient objective, double[] y, DescentState state, int start, int end, double momentum, double learningRate, FitContext context)
+    // scikit-learn's _gradient_descent: momentum, delta-bar-delta gains (+0.2 / ×0.8, at least 0.01), progress checks
+    // every 50 iterations; the stopping test uses the norm of the gain-scaled gradient, as scikit-learn's.
+    private (double Error, int Iteration) Descend(IGradient objective, double[] y, DescentState state, int start, int end, double momentum, double learningRate, int withoutProgress, FitContext context)
     {
         var grad = new double[y.Length];
         double error = double.MaxValue;
+        state.BestIteration = start;
         int i;
         for (i = start; i < end; i++)
         {
             context.CancellationToken.ThrowIfCancellationRequested();
             bool check = (i + 1) % CheckEvery == 0;
             error = objective.Evaluate(y, grad, check || i == end - 1);
-            double gradNorm = Math.Sqrt(System.Numerics.Tensors.TensorPrimitives.Dot(grad, grad));
             for (int j = 0; j < y.Length; j++)
             {
                 double g = grad[j];
@@ -225,9 +227,12 @@ public sealed class TSNE(TSNEOptions? options = null)
                     state.Gains[j] = 0.01;
                 }
 
-                state.Update[j] = (momentum * state.Update[j]) - (learningRate * g * state.Gains[j]);
+                grad[j] = g * state.Gains[j];
+                state.Update[j] = (momentum * state.Update[j]) - (learningRate * grad[j]);
                 y[j] += state.Update[j];
             }
+
+            double gradNorm = Math.Sqrt(System.Numerics.Tensors.TensorPrimitives.Dot(grad, grad));
 
             if (check)
             {
@@ -237,7 +242,7 @@ public sealed class TSNE(TSNEOptions? options = null)
                     state.BestError = error;
                     state.BestIteration = i;
                 }
-                else if (i - state.BestIteration > Options.NIterWithoutProgress)
+                else if (i - state.BestIteration > withoutProgress)
                 {
                     break;
                 }

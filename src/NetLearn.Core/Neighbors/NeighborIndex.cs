@@ -97,6 +97,40 @@ internal sealed class NeighborIndex
         return (indices, distances);
     }
 
+    /// <summary>
+    /// Adds to <paramref name="into"/> every indexed row that may lie within <paramref name="radius"/> of
+    /// <paramref name="q"/>: the rows of all tree leaves whose bounding box comes that close (with a relative slack of
+    /// 1e-9, so rounding never drops a row at exactly the radius). Callers test the candidates with their exact distance.
+    /// </summary>
+    public void Candidates(double[] q, double radius, List<int> into)
+    {
+        if (_algorithm == NeighborAlgorithm.Brute)
+        {
+            into.AddRange(Enumerable.Range(0, _x.Rows));
+            return;
+        }
+
+        Collect(0, q, (ToReduced(radius) * (1 + 1e-9)) + double.Epsilon, into);
+    }
+
+    private void Collect(int id, double[] q, double bound, List<int> into)
+    {
+        var node = _nodes[id];
+        if (MinReduced(node, q) > bound)
+        {
+            return;
+        }
+
+        if (node.Left < 0)
+        {
+            into.AddRange(_order.AsSpan(node.Start, node.End - node.Start));
+            return;
+        }
+
+        Collect(node.Left, q, bound, into);
+        Collect(node.Right, q, bound, into);
+    }
+
     private void Brute(double[] q, Heap heap)
     {
         if (_p == 2)
