@@ -19,6 +19,9 @@ internal sealed class HistGrower
     private const double CategorySmoothing = 10.0;
     private const int MaxCategoryThreshold = 32;
 
+    // Below this many rows a node's histogram is built by one thread (a parallel step costs a few microseconds).
+    private const int MinRowsPerParallelHistogram = 1024;
+
     private readonly byte[] _bins;
     private readonly int _n;
     private readonly int _p;
@@ -28,9 +31,11 @@ internal sealed class HistGrower
     private readonly Stack<HistBin[]> _pool = new();
     private readonly int[] _buffer;
     private readonly double[] _ordered;
-    private readonly ParallelOptions _parallel;
+    private readonly HistTeam _team;
+    private readonly SplitInfo[] _best;
+    private readonly byte[] _goesLeft = new byte[Bins];
 
-    public HistGrower(byte[] bins, int rows, int features, int[] binCount, bool[] categorical, GrowerSettings settings)
+    public HistGrower(byte[] bins, int rows, int features, int[] binCount, bool[] categorical, GrowerSettings settings, HistTeam team)
     {
         _bins = bins;
         _n = rows;
@@ -40,7 +45,8 @@ internal sealed class HistGrower
         _s = settings;
         _buffer = new int[rows];
         _ordered = new double[2 * rows];
-        _parallel = new ParallelOptions { MaxDegreeOfParallelism = settings.Threads };
+        _team = team;
+        _best = new SplitInfo[features];
     }
 
     /// <summary>
@@ -171,8 +177,8 @@ internal sealed class HistGrower
 
         // Ordered gradients: one gather per node, then every feature reads them sequentially.
         HistKernels.Gather(rows, gh, _ordered);
-        int threads = rows.Length >= 4096 ? Math.Min(_s.Threads, (_p + 3) / 4) : 1;
-        if (threads <= 1)
+        int parts = rows.Length >= MinRowsPerParallelHistogram ? Math.Min(_team.Size, (_p + 3) / 4) : 1;
+        if (parts <= 1)
         {
             HistKernels.Accumulate(_bins, _n, rows, _ordered, hist, 0, _p);
             return;
@@ -181,9 +187,9 @@ internal sealed class HistGrower
         // Contiguous feature ranges, one per thread: each histogram entry is written by one thread only, so the
         // result is the same for any thread count.
         int start = node.Start, count = rows.Length;
-        Parallel.For(0, threads, _parallel, t =>
+        _team.Run(parts, t =>
         {
-            int first = (int)((long)_p * t / threads), last = (int)((long)_p * (t + 1) / threads);
+            int first = (int)((long)_p * t / parts), last = (int)((long)_p * (t + 1) / parts);
             HistKernels.Accumulate(_bins, _n, index.AsSpan(start, count), _ordered, hist, first, last);
         });
     }
@@ -194,19 +200,25 @@ internal sealed class HistGrower
         var split = node.Split;
         var column = _bins.AsSpan(split.Feature * _n, _n);
 
-        // Stable partition: left rows keep their order at the front, right rows follow in order.
+        // Stable partition: left rows keep their order at the front, right rows follow in order. Branch-free: every
+        // row is written to both sides and only the side it belongs to advances (the direction comes from a 256-entry
+        // table, so numeric, categorical and missing bins cost the same and nothing is mispredicted).
+        var goesLeft = _goesLeft;
+        for (int b = 0; b < Bins; b++)
+        {
+            goesLeft[b] = GoesLeft(split, b) ? (byte)1 : (byte)0;
+        }
+
         int write = node.Start, spill = 0;
+        var buffer = _buffer;
         for (int i = node.Start; i < node.End; i++)
         {
             int s = index[i];
-            if (GoesLeft(split, column[s]))
-            {
-                index[write++] = s;
-            }
-            else
-            {
-                _buffer[spill++] = s;
-            }
+            int isLeft = goesLeft[column[s]];
+            index[write] = s;
+            buffer[spill] = s;
+            write += isLeft;
+            spill += 1 - isLeft;
         }
 
         Array.Copy(_buffer, 0, index, write, spill);
@@ -256,21 +268,17 @@ internal sealed class HistGrower
             return;
         }
 
-        var best = new SplitInfo[_p];
-        void Feature(int f) => best[f] = _categorical[f] ? BestCategorical(node, f) : BestNumeric(node, f);
-        // A node's split search costs O(features × bins) whatever its size, a few microseconds here: only worth threads
-        // when there are many features.
-        if (_s.Threads > 1 && _p >= 128)
+        var best = _best;
+        // A node's split search costs O(features × bins), microseconds: split between the team's threads by
+        // contiguous feature ranges when there is a team.
+        int parts = Math.Min(_team.Size, _p);
+        _team.Run(parts, t =>
         {
-            Parallel.For(0, _p, _parallel, Feature);
-        }
-        else
-        {
-            for (int f = 0; f < _p; f++)
+            for (int f = (int)((long)_p * t / parts), last = (int)((long)_p * (t + 1) / parts); f < last; f++)
             {
-                Feature(f);
+                best[f] = _categorical[f] ? BestCategorical(node, f) : BestNumeric(node, f);
             }
-        }
+        });
 
         // Deterministic choice: the largest gain, the lowest feature on ties.
         var chosen = node.Split;
