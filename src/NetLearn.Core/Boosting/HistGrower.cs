@@ -22,6 +22,10 @@ internal sealed class HistGrower
     // Below this many rows a node's histogram is built by one thread (a parallel step costs a few microseconds).
     private const int MinRowsPerParallelHistogram = 1024;
 
+    // Below this many bins (all features together) a node's split search is done by one thread: measured on bird
+    // strikes (9 features, ~500 bins) the hand-off cost more than it saved, on 20 × 255 bins it paid.
+    private const int MinBinsPerParallelSplitSearch = 2048;
+
     private readonly byte[] _bins;
     private readonly int _n;
     private readonly int _p;
@@ -34,6 +38,7 @@ internal sealed class HistGrower
     private readonly HistTeam _team;
     private readonly SplitInfo[] _best;
     private readonly byte[] _goesLeft = new byte[Bins];
+    private readonly int _splitParts;
 
     public HistGrower(byte[] bins, int rows, int features, int[] binCount, bool[] categorical, GrowerSettings settings, HistTeam team)
     {
@@ -47,6 +52,7 @@ internal sealed class HistGrower
         _ordered = new double[2 * rows];
         _team = team;
         _best = new SplitInfo[features];
+        _splitParts = binCount.Sum() >= MinBinsPerParallelSplitSearch ? Math.Min(team.Size, features) : 1;
     }
 
     /// <summary>
@@ -112,6 +118,7 @@ internal sealed class HistGrower
         return Finish(nodes, index, raw, rawStride, rawOffset);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private HistTree Finish(List<Node> nodes, int[] index, double[] raw, int rawStride, int rawOffset)
     {
         int m = nodes.Count;
@@ -172,7 +179,7 @@ internal sealed class HistGrower
     private void BuildHistogram(Node node, int[] index, double[] gh)
     {
         var hist = node.Histogram!;
-        Array.Clear(hist);
+        HistKernels.Clear(hist, _binCount);
         var rows = index.AsSpan(node.Start, node.End - node.Start);
 
         // Ordered gradients: one gather per node, then every feature reads them sequentially.
@@ -233,7 +240,7 @@ internal sealed class HistGrower
             BuildHistogram(small, index, gh);
             var parent = node.Histogram!;
             node.Histogram = null;
-            HistKernels.Subtract(parent, small.Histogram);
+            HistKernels.Subtract(parent, small.Histogram, _binCount);
 
             large.Histogram = parent;
             if (!Splittable(small))
@@ -270,8 +277,8 @@ internal sealed class HistGrower
 
         var best = _best;
         // A node's split search costs O(features × bins), microseconds: split between the team's threads by
-        // contiguous feature ranges when there is a team.
-        int parts = Math.Min(_team.Size, _p);
+        // contiguous feature ranges when there are enough bins to pay for the hand-off.
+        int parts = _splitParts;
         _team.Run(parts, t =>
         {
             for (int f = (int)((long)_p * t / parts), last = (int)((long)_p * (t + 1) / parts); f < last; f++)
@@ -359,42 +366,49 @@ internal sealed class HistGrower
         return best;
     }
 
+    // Categories in the scan order: G/(H + smoothing), ties by bin (a total order, so any sort gives the same order).
+    private static readonly Comparison<(double Key, int Bin)> CategoryOrder = (a, b) => a.Key != b.Key ? a.Key.CompareTo(b.Key) : a.Bin.CompareTo(b.Bin);
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private SplitInfo BestCategorical(Node node, int f)
     {
         var hist = node.Histogram.AsSpan(f * Bins, Bins);
         int nb = _binCount[f];
-        var order = new List<(double Key, int Bin)>();
+        Span<(double Key, int Bin)> order = stackalloc (double Key, int Bin)[Bins];
+        int m = 0;
         for (int b = 0; b < nb; b++)
         {
             if (hist[b].Count >= MinCategorySupport)
             {
-                order.Add((hist[b].G / (hist[b].H + CategorySmoothing), b));
+                order[m++] = (hist[b].G / (hist[b].H + CategorySmoothing), b);
             }
         }
 
         // Missing values are a category of their own.
         if (hist[HistBinner.MissingBin].Count >= MinCategorySupport)
         {
-            var m = hist[HistBinner.MissingBin];
-            order.Add((m.G / (m.H + CategorySmoothing), HistBinner.MissingBin));
+            var missing = hist[HistBinner.MissingBin];
+            order[m++] = (missing.G / (missing.H + CategorySmoothing), HistBinner.MissingBin);
         }
 
         var best = new SplitInfo { Gain = 0, Feature = -1 };
-        if (order.Count < 2)
+        if (m < 2)
         {
             return best;
         }
 
-        order.Sort((a, b) => a.Key != b.Key ? a.Key.CompareTo(b.Key) : a.Bin.CompareTo(b.Bin));
+        order = order[..m];
+        order.Sort(CategoryOrder);
         double parent = Score(node.SumG, node.SumH);
-        int limit = Math.Min(MaxCategoryThreshold, (order.Count + 1) / 2);
+        int limit = Math.Min(MaxCategoryThreshold, (m + 1) / 2);
+        int bestCount = 0, bestDirection = 0;
         for (int direction = 0; direction < 2; direction++)
         {
             double gl = 0, hl = 0;
             int cl = 0;
             for (int k = 0; k < limit; k++)
             {
-                int b = order[direction == 0 ? k : order.Count - 1 - k].Bin;
+                int b = order[direction == 0 ? k : m - 1 - k].Bin;
                 gl += hist[b].G;
                 hl += hist[b].H;
                 cl += hist[b].Count;
@@ -408,24 +422,31 @@ internal sealed class HistGrower
                 double gain = Score(gl, hl) + Score(node.SumG - gl, hr) - parent;
                 if (gain > best.Gain)
                 {
-                    var bits = new ulong[4];
-                    bool missingLeft = false;
-                    for (int j = 0; j <= k; j++)
-                    {
-                        int c = order[direction == 0 ? j : order.Count - 1 - j].Bin;
-                        if (c == HistBinner.MissingBin)
-                        {
-                            missingLeft = true;
-                        }
-                        else
-                        {
-                            bits[c >> 6] |= 1UL << (c & 63);
-                        }
-                    }
-
-                    best = new SplitInfo { Gain = gain, Feature = f, Categorical = true, MissingLeft = missingLeft, LeftCategories = bits, LeftG = gl, LeftH = hl, LeftCount = cl };
+                    best = new SplitInfo { Gain = gain, Feature = f, Categorical = true, LeftG = gl, LeftH = hl, LeftCount = cl };
+                    bestCount = k + 1;
+                    bestDirection = direction;
                 }
             }
+        }
+
+        if (best.Feature >= 0)
+        {
+            // The categories sent left: the first bestCount of the scan order in the winning direction.
+            var bits = new ulong[4];
+            for (int j = 0; j < bestCount; j++)
+            {
+                int c = order[bestDirection == 0 ? j : m - 1 - j].Bin;
+                if (c == HistBinner.MissingBin)
+                {
+                    best.MissingLeft = true;
+                }
+                else
+                {
+                    bits[c >> 6] |= 1UL << (c & 63);
+                }
+            }
+
+            best.LeftCategories = bits;
         }
 
         return best;

@@ -104,11 +104,13 @@ internal sealed class HistTeam : IDisposable
         while (true)
         {
             long since = Stopwatch.GetTimestamp();
+            var spinner = default(SpinWait);
             while (Volatile.Read(ref _generation) == seen && !_stopped)
             {
                 if (Stopwatch.GetTimestamp() - since < SpinTicks)
                 {
-                    Thread.SpinWait(20);
+                    // Spins, then yields the core now and then (so an oversubscribed machine still runs the caller).
+                    spinner.SpinOnce(sleep1Threshold: -1);
                     continue;
                 }
 

@@ -336,6 +336,7 @@ internal static class HistTrainer
 
     internal static double Sigmoid(double z) => z >= 0 ? 1.0 / (1.0 + Math.Exp(-z)) : Math.Exp(z) / (1.0 + Math.Exp(z));
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Softmax(ReadOnlySpan<double> scores, Span<double> proba)
     {
         double max = double.NegativeInfinity;
