@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using NetLearn.Data;
 using NetLearn.Trees;
 
@@ -52,10 +53,15 @@ internal sealed class HistBinner
     /// <summary>Bins of non-missing values of feature <paramref name="f"/>.</summary>
     public int BinCount(int f) => IsCategorical[f] ? Categories[f].Length : Thresholds[f].Length + 1;
 
-    public static HistBinner Fit(Table features, bool[] isCategorical, int maxBins, TreeRandom random)
+    /// <summary>
+    /// Fits the bins on the rows <paramref name="rows"/> of <paramref name="features"/> (every row when null), one
+    /// feature per task on up to <paramref name="threads"/> threads (features are independent, so the result does not
+    /// depend on the thread count).
+    /// </summary>
+    public static HistBinner Fit(Table features, int[]? rows, bool[] isCategorical, int maxBins, TreeRandom random, int threads)
     {
-        int n = features.RowCount, p = features.ColumnCount;
-        int[]? subsample = null;
+        int n = rows?.Length ?? features.RowCount, p = features.ColumnCount;
+        int[]? subsample = rows;
         if (n > SubsampleRows)
         {
             // A random subset of rows (partial Fisher-Yates), sorted for sequential reads.
@@ -73,47 +79,62 @@ internal sealed class HistBinner
 
             subsample = all[..SubsampleRows];
             Array.Sort(subsample);
+            if (rows is not null)
+            {
+                for (int i = 0; i < subsample.Length; i++)
+                {
+                    subsample[i] = rows[subsample[i]];
+                }
+            }
         }
 
         var thresholds = new double[p][];
         var categories = new string[p][];
+        // Categorical features first, on this thread (a feature with too many categories is an error of its own).
         for (int f = 0; f < p; f++)
         {
-            var column = features[f];
-            if (isCategorical[f])
-            {
-                var seen = new SortedSet<string>(StringComparer.Ordinal);
-                for (int i = 0; i < n; i++)
-                {
-                    if (column.FormatValue(i) is { } v)
-                    {
-                        seen.Add(v);
-                    }
-                }
-
-                if (seen.Count > maxBins)
-                {
-                    throw new DataValidationException(
-                        string.Create(CultureInfo.InvariantCulture, $"The categorical feature has {seen.Count} categories, more than max_bins ({maxBins}). Group rare categories, raise max_bins (at most 255), or encode it as numbers"),
-                        column: column.Name);
-                }
-
-                categories[f] = [.. seen];
-                thresholds[f] = [];
-                continue;
-            }
-
-            categories[f] = [];
-            thresholds[f] = NumericThresholds(SortedPresent(column.ToDoubleArray(), subsample), maxBins);
+            categories[f] = isCategorical[f] ? DistinctCategories(features[f], rows, maxBins) : [];
+            thresholds[f] = [];
         }
 
+        Parallel.For(0, p, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, threads) }, f =>
+        {
+            if (!isCategorical[f])
+            {
+                thresholds[f] = NumericThresholds(SortedPresent(features[f], subsample), maxBins);
+            }
+        });
         return new HistBinner(isCategorical, thresholds, categories);
     }
 
-    // The non-missing values of the (subsampled) column, sorted.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static double[] SortedPresent(double[] values, int[]? subsample)
+    private static string[] DistinctCategories(Column column, int[]? rows, int maxBins)
     {
+        var seen = new SortedSet<string>(StringComparer.Ordinal);
+        int n = rows?.Length ?? column.Length;
+        for (int i = 0; i < n; i++)
+        {
+            if (column.FormatValue(rows is null ? i : rows[i]) is { } v)
+            {
+                seen.Add(v);
+            }
+        }
+
+        if (seen.Count > maxBins)
+        {
+            throw new DataValidationException(
+                string.Create(CultureInfo.InvariantCulture, $"The categorical feature has {seen.Count} categories, more than max_bins ({maxBins}). Group rare categories, raise max_bins (at most 255), or encode it as numbers"),
+                column: column.Name);
+        }
+
+        return [.. seen];
+    }
+
+    // The non-missing values of the (subsampled) column, sorted (-0.0 counted as 0.0).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static double[] SortedPresent(Column column, int[]? subsample)
+    {
+        double[]? copy = column is NumericColumn ? null : column.ToDoubleArray();
+        ReadOnlySpan<double> values = copy ?? ((NumericColumn)column).Values;
         int count = subsample?.Length ?? values.Length, kept = 0;
         var present = new double[count];
         for (int i = 0; i < count; i++)
@@ -121,13 +142,12 @@ internal sealed class HistBinner
             double v = subsample is null ? values[i] : values[subsample[i]];
             if (!double.IsNaN(v))
             {
-                present[kept++] = v;
+                present[kept++] = v + 0.0;
             }
         }
 
-        Array.Resize(ref present, kept);
-        Array.Sort(present);
-        return present;
+        DoubleRadixSort.Sort(present.AsSpan(0, kept));
+        return kept == count ? present : present[..kept];
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -138,19 +158,27 @@ internal sealed class HistBinner
             return [];
         }
 
-        var distinct = new List<double>();
+        // Distinct values, stopping as soon as there are more than max_bins of them.
+        var distinct = new double[maxBins + 1];
+        int distinctCount = 0;
         foreach (double v in sorted)
         {
-            if (distinct.Count == 0 || v != distinct[^1])
+            if (distinctCount == 0 || v != distinct[distinctCount - 1])
             {
-                distinct.Add(v);
+                if (distinctCount == distinct.Length)
+                {
+                    distinctCount++;
+                    break;
+                }
+
+                distinct[distinctCount++] = v;
             }
         }
 
-        var result = new List<double>();
-        if (distinct.Count <= maxBins)
+        var result = new List<double>(maxBins);
+        if (distinctCount <= maxBins)
         {
-            for (int i = 0; i + 1 < distinct.Count; i++)
+            for (int i = 0; i + 1 < distinctCount; i++)
             {
                 result.Add((distinct[i] + distinct[i + 1]) * 0.5);
             }
@@ -192,19 +220,39 @@ internal sealed class HistBinner
             }
             else
             {
-                BinNumeric(column.ToDoubleArray(), Thresholds[f], target);
+                double[]? copy = column is NumericColumn ? null : column.ToDoubleArray();
+                BinNumeric(copy ?? ((NumericColumn)column).Values, Thresholds[f], target);
             }
         });
         return bins;
     }
 
+    // Branch-free lower bound over the edges padded with +∞ to 2^k − 1 entries: k data-independent steps, so no branch
+    // mispredictions (a textbook binary search mispredicts about half of its ~8 branches per value).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void BinNumeric(double[] values, double[] edges, Span<byte> target)
+    private static void BinNumeric(ReadOnlySpan<double> values, double[] edges, Span<byte> target)
     {
+        int steps = 0;
+        while ((1 << steps) - 1 < edges.Length)
+        {
+            steps++;
+        }
+
+        var padded = new double[Math.Max(1, (1 << steps) - 1)];
+        Array.Fill(padded, double.PositiveInfinity);
+        edges.CopyTo(padded, 0);
+        ref double first = ref MemoryMarshal.GetArrayDataReference(padded);
+        int top = 1 << steps;
         for (int i = 0; i < values.Length; i++)
         {
             double v = values[i];
-            target[i] = double.IsNaN(v) ? MissingBin : (byte)LowerBound(edges, v);
+            int bin = 0;
+            for (int step = top >> 1; step > 0; step >>= 1)
+            {
+                bin += Unsafe.Add(ref first, bin + step - 1) < v ? step : 0;
+            }
+
+            target[i] = double.IsNaN(v) ? MissingBin : (byte)bin;
         }
     }
 
@@ -243,26 +291,5 @@ internal sealed class HistBinner
         }
 
         return rows;
-    }
-
-    // Index of the first edge >= v (numpy's searchsorted(side="left")): v falls in bin i iff edges[i-1] < v <= edges[i].
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int LowerBound(double[] edges, double v)
-    {
-        int lo = 0, hi = edges.Length;
-        while (lo < hi)
-        {
-            int mid = (lo + hi) >>> 1;
-            if (edges[mid] < v)
-            {
-                lo = mid + 1;
-            }
-            else
-            {
-                hi = mid;
-            }
-        }
-
-        return lo;
     }
 }

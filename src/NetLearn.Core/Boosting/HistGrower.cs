@@ -19,6 +19,13 @@ internal sealed class HistGrower
     private const double CategorySmoothing = 10.0;
     private const int MaxCategoryThreshold = 32;
 
+    // Below this many rows a node's histogram is built by one thread (a parallel step costs a few microseconds).
+    private const int MinRowsPerParallelHistogram = 1024;
+
+    // Below this many bins (all features together) a node's split search is done by one thread: measured on bird
+    // strikes (9 features, ~500 bins) the hand-off cost more than it saved, on 20 × 255 bins it paid.
+    private const int MinBinsPerParallelSplitSearch = 2048;
+
     private readonly byte[] _bins;
     private readonly int _n;
     private readonly int _p;
@@ -28,9 +35,12 @@ internal sealed class HistGrower
     private readonly Stack<HistBin[]> _pool = new();
     private readonly int[] _buffer;
     private readonly double[] _ordered;
-    private readonly ParallelOptions _parallel;
+    private readonly HistTeam _team;
+    private readonly SplitInfo[] _best;
+    private readonly byte[] _goesLeft = new byte[Bins];
+    private readonly int _splitParts;
 
-    public HistGrower(byte[] bins, int rows, int features, int[] binCount, bool[] categorical, GrowerSettings settings)
+    public HistGrower(byte[] bins, int rows, int features, int[] binCount, bool[] categorical, GrowerSettings settings, HistTeam team)
     {
         _bins = bins;
         _n = rows;
@@ -40,7 +50,9 @@ internal sealed class HistGrower
         _s = settings;
         _buffer = new int[rows];
         _ordered = new double[2 * rows];
-        _parallel = new ParallelOptions { MaxDegreeOfParallelism = settings.Threads };
+        _team = team;
+        _best = new SplitInfo[features];
+        _splitParts = binCount.Sum() >= MinBinsPerParallelSplitSearch ? Math.Min(team.Size, features) : 1;
     }
 
     /// <summary>
@@ -106,6 +118,7 @@ internal sealed class HistGrower
         return Finish(nodes, index, raw, rawStride, rawOffset);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private HistTree Finish(List<Node> nodes, int[] index, double[] raw, int rawStride, int rawOffset)
     {
         int m = nodes.Count;
@@ -166,13 +179,13 @@ internal sealed class HistGrower
     private void BuildHistogram(Node node, int[] index, double[] gh)
     {
         var hist = node.Histogram!;
-        Array.Clear(hist);
+        HistKernels.Clear(hist, _binCount);
         var rows = index.AsSpan(node.Start, node.End - node.Start);
 
         // Ordered gradients: one gather per node, then every feature reads them sequentially.
         HistKernels.Gather(rows, gh, _ordered);
-        int threads = rows.Length >= 4096 ? Math.Min(_s.Threads, (_p + 3) / 4) : 1;
-        if (threads <= 1)
+        int parts = rows.Length >= MinRowsPerParallelHistogram ? Math.Min(_team.Size, (_p + 3) / 4) : 1;
+        if (parts <= 1)
         {
             HistKernels.Accumulate(_bins, _n, rows, _ordered, hist, 0, _p);
             return;
@@ -181,9 +194,9 @@ internal sealed class HistGrower
         // Contiguous feature ranges, one per thread: each histogram entry is written by one thread only, so the
         // result is the same for any thread count.
         int start = node.Start, count = rows.Length;
-        Parallel.For(0, threads, _parallel, t =>
+        _team.Run(parts, t =>
         {
-            int first = (int)((long)_p * t / threads), last = (int)((long)_p * (t + 1) / threads);
+            int first = (int)((long)_p * t / parts), last = (int)((long)_p * (t + 1) / parts);
             HistKernels.Accumulate(_bins, _n, index.AsSpan(start, count), _ordered, hist, first, last);
         });
     }
@@ -194,19 +207,25 @@ internal sealed class HistGrower
         var split = node.Split;
         var column = _bins.AsSpan(split.Feature * _n, _n);
 
-        // Stable partition: left rows keep their order at the front, right rows follow in order.
+        // Stable partition: left rows keep their order at the front, right rows follow in order. Branch-free: every
+        // row is written to both sides and only the side it belongs to advances (the direction comes from a 256-entry
+        // table, so numeric, categorical and missing bins cost the same and nothing is mispredicted).
+        var goesLeft = _goesLeft;
+        for (int b = 0; b < Bins; b++)
+        {
+            goesLeft[b] = GoesLeft(split, b) ? (byte)1 : (byte)0;
+        }
+
         int write = node.Start, spill = 0;
+        var buffer = _buffer;
         for (int i = node.Start; i < node.End; i++)
         {
             int s = index[i];
-            if (GoesLeft(split, column[s]))
-            {
-                index[write++] = s;
-            }
-            else
-            {
-                _buffer[spill++] = s;
-            }
+            int isLeft = goesLeft[column[s]];
+            index[write] = s;
+            buffer[spill] = s;
+            write += isLeft;
+            spill += 1 - isLeft;
         }
 
         Array.Copy(_buffer, 0, index, write, spill);
@@ -221,7 +240,7 @@ internal sealed class HistGrower
             BuildHistogram(small, index, gh);
             var parent = node.Histogram!;
             node.Histogram = null;
-            HistKernels.Subtract(parent, small.Histogram);
+            HistKernels.Subtract(parent, small.Histogram, _binCount);
 
             large.Histogram = parent;
             if (!Splittable(small))
@@ -256,21 +275,17 @@ internal sealed class HistGrower
             return;
         }
 
-        var best = new SplitInfo[_p];
-        void Feature(int f) => best[f] = _categorical[f] ? BestCategorical(node, f) : BestNumeric(node, f);
-        // A node's split search costs O(features × bins) whatever its size, a few microseconds here: only worth threads
-        // when there are many features.
-        if (_s.Threads > 1 && _p >= 128)
+        var best = _best;
+        // A node's split search costs O(features × bins), microseconds: split between the team's threads by
+        // contiguous feature ranges when there are enough bins to pay for the hand-off.
+        int parts = _splitParts;
+        _team.Run(parts, t =>
         {
-            Parallel.For(0, _p, _parallel, Feature);
-        }
-        else
-        {
-            for (int f = 0; f < _p; f++)
+            for (int f = (int)((long)_p * t / parts), last = (int)((long)_p * (t + 1) / parts); f < last; f++)
             {
-                Feature(f);
+                best[f] = _categorical[f] ? BestCategorical(node, f) : BestNumeric(node, f);
             }
-        }
+        });
 
         // Deterministic choice: the largest gain, the lowest feature on ties.
         var chosen = node.Split;
@@ -351,42 +366,49 @@ internal sealed class HistGrower
         return best;
     }
 
+    // Categories in the scan order: G/(H + smoothing), ties by bin (a total order, so any sort gives the same order).
+    private static readonly Comparison<(double Key, int Bin)> CategoryOrder = (a, b) => a.Key != b.Key ? a.Key.CompareTo(b.Key) : a.Bin.CompareTo(b.Bin);
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private SplitInfo BestCategorical(Node node, int f)
     {
         var hist = node.Histogram.AsSpan(f * Bins, Bins);
         int nb = _binCount[f];
-        var order = new List<(double Key, int Bin)>();
+        Span<(double Key, int Bin)> order = stackalloc (double Key, int Bin)[Bins];
+        int m = 0;
         for (int b = 0; b < nb; b++)
         {
             if (hist[b].Count >= MinCategorySupport)
             {
-                order.Add((hist[b].G / (hist[b].H + CategorySmoothing), b));
+                order[m++] = (hist[b].G / (hist[b].H + CategorySmoothing), b);
             }
         }
 
         // Missing values are a category of their own.
         if (hist[HistBinner.MissingBin].Count >= MinCategorySupport)
         {
-            var m = hist[HistBinner.MissingBin];
-            order.Add((m.G / (m.H + CategorySmoothing), HistBinner.MissingBin));
+            var missing = hist[HistBinner.MissingBin];
+            order[m++] = (missing.G / (missing.H + CategorySmoothing), HistBinner.MissingBin);
         }
 
         var best = new SplitInfo { Gain = 0, Feature = -1 };
-        if (order.Count < 2)
+        if (m < 2)
         {
             return best;
         }
 
-        order.Sort((a, b) => a.Key != b.Key ? a.Key.CompareTo(b.Key) : a.Bin.CompareTo(b.Bin));
+        order = order[..m];
+        order.Sort(CategoryOrder);
         double parent = Score(node.SumG, node.SumH);
-        int limit = Math.Min(MaxCategoryThreshold, (order.Count + 1) / 2);
+        int limit = Math.Min(MaxCategoryThreshold, (m + 1) / 2);
+        int bestCount = 0, bestDirection = 0;
         for (int direction = 0; direction < 2; direction++)
         {
             double gl = 0, hl = 0;
             int cl = 0;
             for (int k = 0; k < limit; k++)
             {
-                int b = order[direction == 0 ? k : order.Count - 1 - k].Bin;
+                int b = order[direction == 0 ? k : m - 1 - k].Bin;
                 gl += hist[b].G;
                 hl += hist[b].H;
                 cl += hist[b].Count;
@@ -400,24 +422,31 @@ internal sealed class HistGrower
                 double gain = Score(gl, hl) + Score(node.SumG - gl, hr) - parent;
                 if (gain > best.Gain)
                 {
-                    var bits = new ulong[4];
-                    bool missingLeft = false;
-                    for (int j = 0; j <= k; j++)
-                    {
-                        int c = order[direction == 0 ? j : order.Count - 1 - j].Bin;
-                        if (c == HistBinner.MissingBin)
-                        {
-                            missingLeft = true;
-                        }
-                        else
-                        {
-                            bits[c >> 6] |= 1UL << (c & 63);
-                        }
-                    }
-
-                    best = new SplitInfo { Gain = gain, Feature = f, Categorical = true, MissingLeft = missingLeft, LeftCategories = bits, LeftG = gl, LeftH = hl, LeftCount = cl };
+                    best = new SplitInfo { Gain = gain, Feature = f, Categorical = true, LeftG = gl, LeftH = hl, LeftCount = cl };
+                    bestCount = k + 1;
+                    bestDirection = direction;
                 }
             }
+        }
+
+        if (best.Feature >= 0)
+        {
+            // The categories sent left: the first bestCount of the scan order in the winning direction.
+            var bits = new ulong[4];
+            for (int j = 0; j < bestCount; j++)
+            {
+                int c = order[bestDirection == 0 ? j : m - 1 - j].Bin;
+                if (c == HistBinner.MissingBin)
+                {
+                    best.MissingLeft = true;
+                }
+                else
+                {
+                    bits[c >> 6] |= 1UL << (c & 63);
+                }
+            }
+
+            best.LeftCategories = bits;
         }
 
         return best;

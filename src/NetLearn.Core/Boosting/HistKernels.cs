@@ -90,23 +90,54 @@ internal static class HistKernels
         }
     }
 
-    /// <summary><paramref name="parent"/> −= <paramref name="child"/>, bin by bin (histogram subtraction).</summary>
+    /// <summary>
+    /// Zeroes the bins a histogram can use: bins 0 … binCount[f] − 1 and the missing bin of every feature f (the
+    /// accumulation never touches the others, so a reused histogram needs nothing more; few-category features cost
+    /// a few bins instead of 256).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Subtract(Span<HistBin> parent, ReadOnlySpan<HistBin> child)
+    public static void Clear(Span<HistBin> hist, ReadOnlySpan<int> binCount)
     {
-        if (child.Length != parent.Length)
+        for (int f = 0; f < binCount.Length; f++)
+        {
+            var feature = hist.Slice(f * Bins, Bins);
+            feature[..binCount[f]].Clear();
+            feature[Bins - 1] = default;
+        }
+    }
+
+    /// <summary>
+    /// <paramref name="parent"/> −= <paramref name="child"/> over the bins in use (see <see cref="Clear"/>), bin by bin
+    /// (histogram subtraction).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Subtract(Span<HistBin> parent, ReadOnlySpan<HistBin> child, ReadOnlySpan<int> binCount)
+    {
+        if (child.Length != parent.Length || parent.Length < binCount.Length * Bins)
         {
             throw new ArgumentException("Histograms differ in size.", nameof(child));
         }
 
-        for (int b = 0; b < parent.Length; b++)
+        for (int f = 0; f < binCount.Length; f++)
         {
-            ref var p = ref parent[b];
-            var c = child[b];
-            p.G -= c.G;
-            p.H -= c.H;
-            p.Count -= c.Count;
+            var p = parent.Slice(f * Bins, Bins);
+            var c = child.Slice(f * Bins, Bins);
+            int used = Math.Min(binCount[f], Bins - 1);
+            for (int b = 0; b < used; b++)
+            {
+                Sub(ref p[b], c[b]);
+            }
+
+            Sub(ref p[Bins - 1], c[Bins - 1]);
         }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Sub(ref HistBin parent, in HistBin child)
+    {
+        ref double sums = ref Unsafe.As<HistBin, double>(ref parent);
+        (Vector128.LoadUnsafe(ref sums) - Vector128.LoadUnsafe(ref Unsafe.As<HistBin, double>(ref Unsafe.AsRef(in child)))).StoreUnsafe(ref sums);
+        parent.Count -= child.Count;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
