@@ -69,6 +69,7 @@ public sealed class Network : nn.Module<Tensor, Tensor>
         OutputShape = modules.Count > 0 ? modules[^1].Shape : inputShape;
         layers = nn.Sequential([.. modules.Select((m, i) => (i.ToString(CultureInfo.InvariantCulture), (nn.Module<Tensor, Tensor>)m.Module))]);
         _summary = [.. modules.Select(m => (m.Name, m.Shape))];
+        UseChannelsLast = modules.Any(m => m.Module is TorchSharp.Modules.Conv2d);
         RegisterComponents();
     }
 
@@ -84,8 +85,24 @@ public sealed class Network : nn.Module<Tensor, Tensor>
     /// <summary>The number of trainable values.</summary>
     public long ParameterCount => parameters().Sum(p => p.numel());
 
+    /// <summary>
+    /// Whether image batches ([N, C, H, W]) enter the layers in channels-last (NHWC) memory layout; on by default when
+    /// the network has a Conv2d layer. libtorch's CPU convolution (oneDNN) then works on the activations in place instead
+    /// of reordering them to and from its blocked layout in every layer, and batch norm and max pooling use their
+    /// vectorised channels-last kernels (docs/decisions.md 8.14). Shapes, results and saved files are the same either way.
+    /// </summary>
+    public bool UseChannelsLast { get; set; }
+
     /// <inheritdoc />
-    public override Tensor forward(Tensor input) => layers.forward(input);
+    public override Tensor forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return layers.forward(UseChannelsLast && input.dim() == 4 ? ToChannelsLast(input) : input);
+    }
+
+    // TorchSharp has no memory_format conversion: NHWC-contiguous data viewed as NCHW has channels-last strides, which is
+    // what libtorch's suggest_memory_format recognises (a no-op copy when the batch already is channels-last).
+    private static Tensor ToChannelsLast(Tensor input) => input.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2);
 
     /// <summary>One line per layer with its output shape, like Keras's <c>summary()</c>.</summary>
     public string Summary()
