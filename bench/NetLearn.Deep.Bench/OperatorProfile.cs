@@ -24,7 +24,7 @@ internal static class OperatorProfile
         var xb = x.index_select(0, index);
         if (net.UseChannelsLast)
         {
-            xb = xb.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2);
+            xb = Network.ToChannelsLast(xb);
         }
 
         var yb = y.index_select(0, index);

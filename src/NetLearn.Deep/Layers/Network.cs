@@ -100,9 +100,24 @@ public sealed class Network : nn.Module<Tensor, Tensor>
         return layers.forward(UseChannelsLast && input.dim() == 4 ? ToChannelsLast(input) : input);
     }
 
-    // TorchSharp has no memory_format conversion: NHWC-contiguous data viewed as NCHW has channels-last strides, which is
-    // what libtorch's suggest_memory_format recognises (a no-op copy when the batch already is channels-last).
-    private static Tensor ToChannelsLast(Tensor input) => input.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2);
+    /// <summary>
+    /// <paramref name="images"/> [N, C, H, W] with channels-last strides (PyTorch's
+    /// <c>x.contiguous(memory_format=torch.channels_last)</c>, which TorchSharp does not expose): the data is copied into
+    /// NHWC order (no copy when it already is) and viewed with strides [H·W·C, 1, W·C, C]. The explicit strides matter
+    /// for one channel, where libtorch would otherwise keep calling the batch NCHW.
+    /// </summary>
+    public static Tensor ToChannelsLast(Tensor images)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        if (images.dim() != 4)
+        {
+            throw new ArgumentException($"Channels-last needs a 4-D [N, C, H, W] tensor, got {images.dim()} dimensions", nameof(images));
+        }
+
+        long c = images.shape[1], h = images.shape[2], w = images.shape[3];
+        var nhwc = images.permute(0, 2, 3, 1).contiguous();
+        return nhwc.as_strided(images.shape, [h * w * c, 1, w * c, c], nhwc.storage_offset());
+    }
 
     /// <summary>One line per layer with its output shape, like Keras's <c>summary()</c>.</summary>
     public string Summary()
