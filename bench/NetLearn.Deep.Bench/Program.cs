@@ -9,6 +9,7 @@ using static TorchSharp.torch;
 
 // Benchmarks of NetLearn.Deep (not run in CI). See docs/benchmarks.md for the commands and results.
 //   dotnet run -c Release --project bench/NetLearn.Deep.Bench -- fashion DATA_DIR [epochs] [threads] [train_rows]
+//   dotnet run -c Release --project bench/NetLearn.Deep.Bench -- profile DATA_DIR [reps] [threads] [train_rows]
 //   dotnet run -c Release --project bench/NetLearn.Deep.Bench -- fashion-accuracy DATA_DIR [epochs] [threads] [flip 0|1]
 //   dotnet run -c Release --project bench/NetLearn.Deep.Bench -- weather bench/NetLearn.Deep.Bench/data/seattle-weather.csv [epochs] [threads]
 string mode = args.Length > 0 ? args[0] : "fashion";
@@ -20,7 +21,7 @@ int rows = args.Length > 4 ? int.Parse(args[4], CultureInfo.InvariantCulture) : 
 DeepRuntime.EnsureInitialized();
 torch.set_num_threads(threads);
 torch.set_num_interop_threads(1);
-Console.WriteLine(FormattableString.Invariant($"device {DeepRuntime.Device.type}, threads {torch.get_num_threads()}, cores {Environment.ProcessorCount}"));
+Console.WriteLine(FormattableString.Invariant($"device {DeepRuntime.Device.type}, threads {torch.get_num_threads()}, cores {Environment.ProcessorCount}, channels_last {Environment.GetEnvironmentVariable("NETLEARN_CHANNELS_LAST") != "0"}, heap_tuning {Environment.GetEnvironmentVariable("NETLEARN_HEAP_TUNING") != "0"}"));
 
 (Tensor X, Tensor Y) Load(string images, string labels, int limit)
 {
@@ -56,6 +57,15 @@ switch (mode)
         double accuracy = predicted.eq(ty).sum().item<long>() / (double)ty.shape[0];
         double meanEpoch = history.Epochs.Average(e => e.Seconds);
         Console.WriteLine(FormattableString.Invariant($"netlearn test_accuracy {accuracy:F4} mean_epoch_seconds {meanEpoch:F2}"));
+        break;
+    }
+
+    case "profile":
+    {
+        // Per-operator profile (docs/benchmarks.md, issue 8): args = DATA_DIR REPS THREADS [TRAIN_ROWS].
+        var (x, y) = Load("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", rows);
+        torch.manual_seed(0);
+        OperatorProfile.Run(FashionNet(), x, y, epochs);
         break;
     }
 
@@ -126,8 +136,14 @@ switch (mode)
 return 0;
 
 // Conv(32)-BN-ReLU-MaxPool-Conv(64)-BN-ReLU-MaxPool-Flatten-Dense(128)-ReLU-Dropout(0.25)-Dense(10); same as fashion_peer.py.
-static Network FashionNet() => NetworkBuilder.Input(1, 28, 28)
-    .Conv2d(32, 3).BatchNorm().Relu().MaxPool(2)
-    .Conv2d(64, 3).BatchNorm().Relu().MaxPool(2)
-    .Flatten().Dense(128).Relu().Dropout(0.25).Dense(10)
-    .Build();
+// NETLEARN_CHANNELS_LAST=0 runs it in NCHW layout (the default is channels-last, decisions 8.14) for comparison.
+static Network FashionNet()
+{
+    var net = NetworkBuilder.Input(1, 28, 28)
+        .Conv2d(32, 3).BatchNorm().Relu().MaxPool(2)
+        .Conv2d(64, 3).BatchNorm().Relu().MaxPool(2)
+        .Flatten().Dense(128).Relu().Dropout(0.25).Dense(10)
+        .Build();
+    net.UseChannelsLast = Environment.GetEnvironmentVariable("NETLEARN_CHANNELS_LAST") != "0";
+    return net;
+}

@@ -1,6 +1,8 @@
 """PyTorch side of the Fashion-MNIST CNN benchmark: the same network, batch size, optimiser, schedule and threads as
-`NetLearn.Deep.Bench fashion`. Usage: /usr/bin/python3 fashion_peer.py DATA_DIR EPOCHS THREADS [TRAIN_ROWS]"""
+`NetLearn.Deep.Bench fashion`. Usage: /usr/bin/python3 fashion_peer.py DATA_DIR EPOCHS THREADS [TRAIN_ROWS]
+PT_CHANNELS_LAST=1 runs the network and batches in channels-last layout (a sensitivity check: NetLearn uses it)."""
 import gzip
+import os
 import struct
 import sys
 import time
@@ -37,6 +39,9 @@ net = nn.Sequential(
     nn.Conv2d(1, 32, 3, padding=1), nn.BatchNorm2d(32), nn.ReLU(), nn.MaxPool2d(2),
     nn.Conv2d(32, 64, 3, padding=1), nn.BatchNorm2d(64), nn.ReLU(), nn.MaxPool2d(2),
     nn.Flatten(), nn.Linear(3136, 128), nn.ReLU(), nn.Dropout(0.25), nn.Linear(128, 10))
+channels_last = os.environ.get("PT_CHANNELS_LAST") == "1"
+if channels_last:
+    net = net.to(memory_format=torch.channels_last)
 opt = torch.optim.Adam(net.parameters(), lr=1e-3)
 sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, epochs)
 rng = np.random.default_rng(0)
@@ -49,6 +54,8 @@ for epoch in range(1, epochs + 1):
     for i in range(0, len(x), 128):
         idx_b = order[i:i + 128]
         xb, yb = x[idx_b], y[idx_b]
+        if channels_last:
+            xb = xb.contiguous(memory_format=torch.channels_last)
         opt.zero_grad()
         out = net(xb)
         loss = nn.functional.cross_entropy(out, yb, reduction="none").mean()
@@ -63,4 +70,4 @@ for epoch in range(1, epochs + 1):
 net.eval()
 with torch.no_grad():
     acc = sum((net(tx[i:i + 256]).argmax(1) == ty[i:i + 256]).sum().item() for i in range(0, len(tx), 256)) / len(tx)
-print(f"pytorch test_accuracy {acc:.4f} mean_epoch_seconds {sum(times) / len(times):.2f} torch {torch.__version__}")
+print(f"pytorch test_accuracy {acc:.4f} mean_epoch_seconds {sum(times) / len(times):.2f} torch {torch.__version__} channels_last {channels_last}")

@@ -30,3 +30,25 @@ public sealed class NativeLoadTests
         Assert.Equal(ElfVersionPatch.VerFlagWeak, (ushort)(bytes[flags] | (bytes[flags + 1] << 8)) & ElfVersionPatch.VerFlagWeak);
     }
 }
+
+public sealed class HeapTuningTests
+{
+    [Fact]
+    public void GlibcHeapThresholdsAreRaisedWhenLibtorchStarts()
+    {
+        DeepRuntime.EnsureInitialized();
+        if (!OperatingSystem.IsLinux())
+        {
+            Assert.False(HeapTuning.Applied);
+            return;
+        }
+
+        if (!File.Exists("/lib/x86_64-linux-gnu/libc.so.6") || Environment.GetEnvironmentVariable("NETLEARN_HEAP_TUNING") == "0")
+        {
+            return; // not Debian-style glibc x64, or opted out
+        }
+
+        Assert.True(HeapTuning.Applied, "mallopt(M_MMAP_THRESHOLD/M_TRIM_THRESHOLD) should succeed on glibc");
+        Assert.True(HeapTuning.MmapThreshold > 12_845_056, "a 128×32×28×28 float activation must come from the heap");
+    }
+}

@@ -69,6 +69,7 @@ public sealed class Network : nn.Module<Tensor, Tensor>
         OutputShape = modules.Count > 0 ? modules[^1].Shape : inputShape;
         layers = nn.Sequential([.. modules.Select((m, i) => (i.ToString(CultureInfo.InvariantCulture), (nn.Module<Tensor, Tensor>)m.Module))]);
         _summary = [.. modules.Select(m => (m.Name, m.Shape))];
+        UseChannelsLast = modules.Any(m => m.Module is TorchSharp.Modules.Conv2d);
         RegisterComponents();
     }
 
@@ -84,8 +85,39 @@ public sealed class Network : nn.Module<Tensor, Tensor>
     /// <summary>The number of trainable values.</summary>
     public long ParameterCount => parameters().Sum(p => p.numel());
 
+    /// <summary>
+    /// Whether image batches ([N, C, H, W]) enter the layers in channels-last (NHWC) memory layout; on by default when
+    /// the network has a Conv2d layer. libtorch's CPU convolution (oneDNN) then works on the activations in place instead
+    /// of reordering them to and from its blocked layout in every layer, and batch norm and max pooling use their
+    /// vectorised channels-last kernels (docs/decisions.md 8.14). Shapes, results and saved files are the same either way.
+    /// </summary>
+    public bool UseChannelsLast { get; set; }
+
     /// <inheritdoc />
-    public override Tensor forward(Tensor input) => layers.forward(input);
+    public override Tensor forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return layers.forward(UseChannelsLast && input.dim() == 4 ? ToChannelsLast(input) : input);
+    }
+
+    /// <summary>
+    /// <paramref name="images"/> [N, C, H, W] with channels-last strides (PyTorch's
+    /// <c>x.contiguous(memory_format=torch.channels_last)</c>, which TorchSharp does not expose): the data is copied into
+    /// NHWC order (no copy when it already is) and viewed with strides [H·W·C, 1, W·C, C]. The explicit strides matter
+    /// for one channel, where libtorch would otherwise keep calling the batch NCHW.
+    /// </summary>
+    public static Tensor ToChannelsLast(Tensor images)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        if (images.dim() != 4)
+        {
+            throw new ArgumentException($"Channels-last needs a 4-D [N, C, H, W] tensor, got {images.dim()} dimensions", nameof(images));
+        }
+
+        long c = images.shape[1], h = images.shape[2], w = images.shape[3];
+        var nhwc = images.permute(0, 2, 3, 1).contiguous();
+        return nhwc.as_strided(images.shape, [h * w * c, 1, w * c, c], nhwc.storage_offset());
+    }
 
     /// <summary>One line per layer with its output shape, like Keras's <c>summary()</c>.</summary>
     public string Summary()

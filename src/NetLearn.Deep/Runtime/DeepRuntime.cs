@@ -31,7 +31,8 @@ public static class DeepRuntime
     public static bool UsesCuda => Device.type == DeviceType.CUDA;
 
     /// <summary>
-    /// Loads the native library and chooses the device. Throws a clear <see cref="InvalidOperationException"/> when libtorch
+    /// Loads the native library, chooses the device and, on Linux, tunes the C heap for tensor-sized allocations
+    /// (<see cref="HeapTuning"/>). Throws a clear <see cref="InvalidOperationException"/> when libtorch
     /// cannot be loaded (for example when the build did not patch libLibTorchSharp.so, see docs/decisions.md 8.1).
     /// </summary>
     public static void EnsureInitialized()
@@ -48,6 +49,7 @@ public static class DeepRuntime
                 return;
             }
 
+            HeapTuning.Apply();
             try
             {
                 bool cuda = torch.cuda.is_available();
