@@ -1,4 +1,6 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace NetLearn.Trees;
 
@@ -50,7 +52,7 @@ internal sealed record TreeSettings
 internal sealed class TreeBuilder
 {
     private const double FeatureThreshold = 1e-7;
-    private const int RadixThreshold = 384;
+    private const int RadixThreshold = 64;
     private const double Epsilon = 2.220446049250313e-16; // np.finfo('double').eps
     private const double PoissonEpsilon = 10 * 2.220446049250313e-16;
 
@@ -70,6 +72,16 @@ internal sealed class TreeBuilder
     private readonly double[] _posW;
     private readonly int[] _posClass;
     private readonly double[] _posY;
+
+    // The exact splitter's feature rank codes by position, row-major (_rowRank[pos * p + f] is the code of feature f of
+    // the row at position pos), swapped together with the rows by the partition: a node's values of a feature are a strided
+    // read of its own contiguous block instead of a gather from the whole column (those cache misses were the largest
+    // cost of the exact builder).
+    private readonly FeatureRanks? _ranks;
+    private readonly uint[]? _rowRank;
+
+    // The value table of the feature being scanned (a key's upper half is a code: 2·rank + close).
+    private float[] _valueTable = [];
     private readonly ulong[] _keys;
     private readonly int[] _locClass;
     private readonly double[] _locY;
@@ -85,7 +97,7 @@ internal sealed class TreeBuilder
     private readonly double[] _sortedY;
     private readonly FenwickPair _fenwick;
     private readonly ulong[] _radixBuffer;
-    private readonly int[] _radixCounts = new int[3 * 2048];
+    private readonly int[] _radixCounts = new int[4 * 2048];
     private readonly FeatureBins? _bins;
     private readonly double[] _histogram;
     private readonly int[] _touched = new int[256];
@@ -95,7 +107,7 @@ internal sealed class TreeBuilder
     private double _minWeightLeaf;
     private NodeList _nodes = new(1);
 
-    public TreeBuilder(float[] columnMajorX, int rows, int columns, int[]? yClass, int classes, double[]? yValue, TreeSettings settings, FeatureBins? bins = null)
+    public TreeBuilder(float[] columnMajorX, int rows, int columns, int[]? yClass, int classes, double[]? yValue, TreeSettings settings, FeatureBins? bins = null, FeatureRanks? ranks = null)
     {
         _x = columnMajorX;
         _n = rows;
@@ -129,6 +141,11 @@ internal sealed class TreeBuilder
         // The histogram splitter serves every criterion but absolute error, whose medians a histogram cannot give.
         _bins = settings.Criterion == SplitCriterion.AbsoluteError || settings.Splitter != SplitStrategy.Best ? null : bins;
         _histogram = _bins is null ? [] : new double[256 * HistogramStride];
+        if (_bins is null && settings.Splitter == SplitStrategy.Best)
+        {
+            _ranks = ranks ?? FeatureRanks.Build(columnMajorX, rows, columns, 1);
+            _rowRank = new uint[rows * columns];
+        }
     }
 
     /// <summary>Per bin: the class weights and the row count (classification), or weight, weighted target sum and row count.</summary>
@@ -160,6 +177,20 @@ internal sealed class TreeBuilder
         }
 
         _rootWeight = total;
+        if (_rowRank is not null)
+        {
+            var ranks = _ranks!.Codes;
+            for (int i = 0; i < m; i++)
+            {
+                int row = _samples[i];
+                var target = _rowRank.AsSpan(i * _p, _p);
+                for (int f = 0; f < target.Length; f++)
+                {
+                    target[f] = ranks[(f * _n) + row];
+                }
+            }
+        }
+
         _minWeightLeaf = _s.MinWeightFractionLeaf * total;
         for (int f = 0; f < _p; f++)
         {
@@ -457,7 +488,7 @@ internal sealed class TreeBuilder
             bool found = _bins is not null
                 ? ScanHistogram(f, start, m, weighted, totalSum, ref bestProxy, out double threshold, out int leftCount, out bool constant)
                 : _s.Splitter == SplitStrategy.Best
-                ? ScanBest(column, start, m, weighted, totalSum, ref bestProxy, out threshold, out leftCount, out constant)
+                ? ScanBest(f, start, m, weighted, totalSum, ref bestProxy, out threshold, out leftCount, out constant)
                 : ScanRandom(column, start, m, weighted, totalSum, ref bestProxy, out threshold, out leftCount, out constant);
             if (constant)
             {
@@ -515,6 +546,25 @@ internal sealed class TreeBuilder
             return p;
         }
 
+        if (_rowRank is not null)
+        {
+            // x ≤ threshold exactly when the code is at most that of the largest value ≤ threshold.
+            long bound = _ranks!.CodeAtMost(feature, threshold);
+            while (p < partitionEnd)
+            {
+                if (_rowRank[(p * _p) + feature] <= bound)
+                {
+                    p++;
+                }
+                else
+                {
+                    Swap(p, --partitionEnd);
+                }
+            }
+
+            return p;
+        }
+
         var column = _x.AsSpan(feature * _n, _n);
         while (p < partitionEnd)
         {
@@ -544,46 +594,83 @@ internal sealed class TreeBuilder
         {
             (_posY[a], _posY[b]) = (_posY[b], _posY[a]);
         }
+
+        if (_rowRank is not null)
+        {
+            ref uint x = ref _rowRank[a * _p];
+            ref uint y = ref _rowRank[b * _p];
+            int f = 0;
+            for (; f + Vector256<uint>.Count <= _p; f += Vector256<uint>.Count)
+            {
+                var vx = Vector256.LoadUnsafe(ref x, (nuint)f);
+                Vector256.LoadUnsafe(ref y, (nuint)f).StoreUnsafe(ref x, (nuint)f);
+                vx.StoreUnsafe(ref y, (nuint)f);
+            }
+
+            for (; f < _p; f++)
+            {
+                (Unsafe.Add(ref x, f), Unsafe.Add(ref y, f)) = (Unsafe.Add(ref y, f), Unsafe.Add(ref x, f));
+            }
+        }
     }
 
     /// <summary>
-    /// Stable LSD radix sort of keys by their upper 32 bits (the order-preserving float bits) in three passes of
-    /// 11/11/10 bits; the lower halves (row positions) keep their input order within equal values, as a full sort would.
+    /// Stable LSD radix sort of keys by bits 32 to 32 + <paramref name="bits"/> (the low bits of the codes, above which
+    /// all of the node's codes agree),
+    /// in as few passes as digits of at most 8 bits (11 for large nodes) allow; the lower halves (row positions) keep
+    /// their input order within equal ranks, as a full sort of the keys would.
     /// </summary>
-    private void RadixSortHigh32(Span<ulong> keys, Span<ulong> buffer)
+    private void RadixSort(Span<ulong> keys, Span<ulong> buffer, int bits)
     {
-        var counts = _radixCounts;
-        Array.Clear(counts);
-        foreach (ulong key in keys)
+        int maxDigit = keys.Length >= 4096 ? 11 : 8;
+        int passes = (bits + maxDigit - 1) / maxDigit;
+        int digit = (bits + passes - 1) / passes;
+        int radix = 1 << digit;
+        ulong mask = (ulong)radix - 1;
+        var counts = _radixCounts.AsSpan(0, passes * radix);
+        counts.Clear();
+        if (passes == 1)
         {
-            counts[(int)((key >> 32) & 0x7FF)]++;
-            counts[2048 + (int)((key >> 43) & 0x7FF)]++;
-            counts[4096 + (int)(key >> 54)]++;
+            foreach (ulong key in keys)
+            {
+                counts[(int)((key >> 32) & mask)]++;
+            }
+        }
+        else
+        {
+            foreach (ulong key in keys)
+            {
+                ulong high = key >> 32;
+                for (int pass = 0, offset = 0; pass < passes; pass++, offset += radix)
+                {
+                    counts[offset + (int)((high >> (digit * pass)) & mask)]++;
+                }
+            }
         }
 
         var source = keys;
         var target = buffer;
-        for (int pass = 0; pass < 3; pass++)
+        for (int pass = 0, offset = 0; pass < passes; pass++, offset += radix)
         {
-            int shift = 32 + (11 * pass), offset = 2048 * pass;
-            int mask = pass == 2 ? 0x3FF : 0x7FF;
-            // Skip a pass whose digit is the same for every key (common for the sign and exponent bits).
-            if (counts[offset + (int)((source[0] >> shift) & (ulong)mask)] == keys.Length)
+            int shift = 32 + (digit * pass);
+            var digitCounts = counts.Slice(offset, radix);
+            // Skip a pass whose digit is the same for every key.
+            if (digitCounts[(int)((source[0] >> shift) & mask)] == keys.Length)
             {
                 continue;
             }
 
             int sum = 0;
-            for (int b = 0; b <= mask; b++)
+            for (int b = 0; b < digitCounts.Length; b++)
             {
-                int c = counts[offset + b];
-                counts[offset + b] = sum;
+                int c = digitCounts[b];
+                digitCounts[b] = sum;
                 sum += c;
             }
 
             foreach (ulong key in source)
             {
-                target[counts[offset + (int)((key >> shift) & (ulong)mask)]++] = key;
+                target[digitCounts[(int)((key >> shift) & mask)]++] = key;
             }
 
             var swap = source;
@@ -597,47 +684,54 @@ internal sealed class TreeBuilder
         }
     }
 
+    /// <summary>The float value of a code (a sort key's upper half) of the feature being scanned.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static uint SortableBits(float value)
-    {
-        uint bits = BitConverter.SingleToUInt32Bits(value);
-        return (bits & 0x80000000u) != 0 ? ~bits : bits | 0x80000000u;
-    }
+    private float ValueOf(uint code) => _valueTable[(int)(code >> 1)];
 
+    /// <summary>
+    /// Whether the scan passes a boundary between distinct values when it moves from the value of the last boundary
+    /// (<paramref name="current"/>) to <paramref name="next"/>: the values are more than 1e-7 apart (never separated
+    /// otherwise, as scikit-learn). Only a code marked close to its predecessor needs its value looked up (FeatureRanks).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static float FromSortable(ulong key)
-    {
-        uint bits = (uint)(key >> 32);
-        return BitConverter.UInt32BitsToSingle((bits & 0x80000000u) != 0 ? bits & 0x7FFFFFFFu : ~bits);
-    }
+    private bool IsBoundary(uint current, uint next) =>
+        next != current && ((next & 1) == 0 || ValueOf(next) > ValueOf(current) + FeatureThreshold);
 
-    /// <summary>Sorts the node's values of one feature and scans every boundary between distinct values.</summary>
-    private bool ScanBest(ReadOnlySpan<float> column, int start, int m, double weighted, double totalSum, ref double bestProxy, out double threshold, out int leftCount, out bool constant)
+    /// <summary>Sorts the node's values of one feature (as ranks) and scans every boundary between distinct values.</summary>
+    private bool ScanBest(int feature, int start, int m, double weighted, double totalSum, ref double bestProxy, out double threshold, out int leftCount, out bool constant)
     {
         var keys = _keys.AsSpan(0, m);
-        var samples = _samples.AsSpan(start, m);
-        for (int i = 0; i < keys.Length; i++)
+        var rowRank = _rowRank.AsSpan(start * _p, m * _p);
+        uint min = uint.MaxValue, max = 0;
+        for (int i = 0, at = feature; i < keys.Length; i++, at += _p)
         {
-            keys[i] = ((ulong)SortableBits(column[samples[i]]) << 32) | (uint)i;
+            uint code = rowRank[at];
+            min = Math.Min(min, code);
+            max = Math.Max(max, code);
+            keys[i] = ((ulong)code << 32) | (uint)i;
         }
+
+        var values = _ranks!.Values[feature];
+        threshold = 0;
+        leftCount = 0;
+        constant = values[(int)(max >> 1)] <= values[(int)(min >> 1)] + FeatureThreshold;
+        if (constant)
+        {
+            return false;
+        }
+
 
         if (keys.Length >= RadixThreshold)
         {
-            RadixSortHigh32(keys, _radixBuffer.AsSpan(0, keys.Length));
+            // Every code between min and max shares their common leading bits: only the bits below need sorting.
+            RadixSort(keys, _radixBuffer.AsSpan(0, keys.Length), 32 - BitOperations.LeadingZeroCount(max ^ min));
         }
         else
         {
             keys.Sort();
         }
 
-        threshold = 0;
-        leftCount = 0;
-        constant = FromSortable(keys[^1]) <= FromSortable(keys[0]) + FeatureThreshold;
-        if (constant)
-        {
-            return false;
-        }
-
+        _valueTable = values;
         return _classification
             ? (_s.Criterion == SplitCriterion.Gini
                 ? ScanGini(keys, weighted, ref bestProxy, out threshold, out leftCount)
@@ -842,7 +936,7 @@ internal sealed class TreeBuilder
         bool found = false;
         threshold = 0;
         leftCount = 0;
-        float current = FromSortable(keys[0]);
+        uint current = (uint)(keys[0] >> 32);
         for (int i = 0; i < m - 1; i++)
         {
             int j = (int)(uint)keys[i];
@@ -853,13 +947,13 @@ internal sealed class TreeBuilder
             sqRight += w * (w - (2 * rc));
             left[c] = lc + w;
             wl += w;
-            float next = FromSortable(keys[i + 1]);
-            if (next <= current + FeatureThreshold)
+            uint next = (uint)(keys[i + 1] >> 32);
+            if (!IsBoundary(current, next))
             {
                 continue;
             }
 
-            float below = current;
+            uint below = current;
             current = next;
             if (i + 1 < msl || m - i - 1 < msl)
             {
@@ -876,7 +970,7 @@ internal sealed class TreeBuilder
             if (proxy > bestProxy)
             {
                 bestProxy = proxy;
-                threshold = Midpoint(below, next);
+                threshold = Midpoint(ValueOf(below), ValueOf(next));
                 leftCount = i + 1;
                 found = true;
             }
@@ -896,19 +990,19 @@ internal sealed class TreeBuilder
         bool found = false;
         threshold = 0;
         leftCount = 0;
-        float current = FromSortable(keys[0]);
+        uint current = (uint)(keys[0] >> 32);
         for (int i = 0; i < m - 1; i++)
         {
             int j = (int)(uint)keys[i];
             left[_locClass[j]] += _locW[j];
             wl += _locW[j];
-            float next = FromSortable(keys[i + 1]);
-            if (next <= current + FeatureThreshold)
+            uint next = (uint)(keys[i + 1] >> 32);
+            if (!IsBoundary(current, next))
             {
                 continue;
             }
 
-            float below = current;
+            uint below = current;
             current = next;
             if (i + 1 < msl || m - i - 1 < msl)
             {
@@ -930,7 +1024,7 @@ internal sealed class TreeBuilder
             if (proxy > bestProxy)
             {
                 bestProxy = proxy;
-                threshold = Midpoint(below, next);
+                threshold = Midpoint(ValueOf(below), ValueOf(next));
                 leftCount = i + 1;
                 found = true;
             }
@@ -946,20 +1040,20 @@ internal sealed class TreeBuilder
         bool found = false;
         threshold = 0;
         leftCount = 0;
-        float current = FromSortable(keys[0]);
+        uint current = (uint)(keys[0] >> 32);
         for (int i = 0; i < m - 1; i++)
         {
             int j = (int)(uint)keys[i];
             double w = _locW[j];
             sl += w * _locY[j];
             wl += w;
-            float next = FromSortable(keys[i + 1]);
-            if (next <= current + FeatureThreshold)
+            uint next = (uint)(keys[i + 1] >> 32);
+            if (!IsBoundary(current, next))
             {
                 continue;
             }
 
-            float below = current;
+            uint below = current;
             current = next;
             if (i + 1 < msl || m - i - 1 < msl)
             {
@@ -977,7 +1071,7 @@ internal sealed class TreeBuilder
             if (proxy > bestProxy)
             {
                 bestProxy = proxy;
-                threshold = Midpoint(below, next);
+                threshold = Midpoint(ValueOf(below), ValueOf(next));
                 leftCount = i + 1;
                 found = true;
             }
@@ -993,20 +1087,20 @@ internal sealed class TreeBuilder
         bool found = false;
         threshold = 0;
         leftCount = 0;
-        float current = FromSortable(keys[0]);
+        uint current = (uint)(keys[0] >> 32);
         for (int i = 0; i < m - 1; i++)
         {
             int j = (int)(uint)keys[i];
             double w = _locW[j];
             sl += w * _locY[j];
             wl += w;
-            float next = FromSortable(keys[i + 1]);
-            if (next <= current + FeatureThreshold)
+            uint next = (uint)(keys[i + 1] >> 32);
+            if (!IsBoundary(current, next))
             {
                 continue;
             }
 
-            float below = current;
+            uint below = current;
             current = next;
             if (i + 1 < msl || m - i - 1 < msl)
             {
@@ -1023,7 +1117,7 @@ internal sealed class TreeBuilder
             if (proxy > bestProxy)
             {
                 bestProxy = proxy;
-                threshold = Midpoint(below, next);
+                threshold = Midpoint(ValueOf(below), ValueOf(next));
                 leftCount = i + 1;
                 found = true;
             }
@@ -1088,17 +1182,17 @@ internal sealed class TreeBuilder
         bool found = false;
         threshold = 0;
         leftCount = 0;
-        float current = FromSortable(keys[0]);
+        uint current = (uint)(keys[0] >> 32);
         for (int i = 0; i < m - 1; i++)
         {
             wl += _locW[(int)(uint)keys[i]];
-            float next = FromSortable(keys[i + 1]);
-            if (next <= current + FeatureThreshold)
+            uint next = (uint)(keys[i + 1] >> 32);
+            if (!IsBoundary(current, next))
             {
                 continue;
             }
 
-            float below = current;
+            uint below = current;
             current = next;
             if (i + 1 < msl || m - i - 1 < msl)
             {
@@ -1115,7 +1209,7 @@ internal sealed class TreeBuilder
             if (proxy > bestProxy)
             {
                 bestProxy = proxy;
-                threshold = Midpoint(below, next);
+                threshold = Midpoint(ValueOf(below), ValueOf(next));
                 leftCount = i + 1;
                 found = true;
             }
