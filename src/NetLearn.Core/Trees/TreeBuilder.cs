@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
 namespace NetLearn.Trees;
@@ -86,6 +87,11 @@ internal sealed class TreeBuilder
     private readonly int[] _locClass;
     private readonly double[] _locY;
     private readonly double[] _locW;
+
+    // Two classes and positive weights: the weight of a row, negated for class 1, so the Gini scan reads class and
+    // weight with one load (its random reads by position are a large part of its cost).
+    private readonly double[] _locSigned;
+    private bool _signed;
     private readonly float[] _vals;
     private readonly double[] _left;
     private readonly double[] _right;
@@ -103,6 +109,7 @@ internal sealed class TreeBuilder
     private readonly int[] _touched = new int[256];
 
     private TreeRandom _rng = new(0);
+    private double[] _stackValues = new double[64];
     private double _rootWeight;
     private double _minWeightLeaf;
     private NodeList _nodes = new(1);
@@ -125,6 +132,7 @@ internal sealed class TreeBuilder
         _locClass = new int[rows];
         _locY = new double[rows];
         _locW = new double[rows];
+        _locSigned = classes == 2 && settings.Criterion == SplitCriterion.Gini ? new double[rows] : [];
         _vals = new float[rows];
         _left = new double[_k];
         _right = new double[_k];
@@ -177,6 +185,7 @@ internal sealed class TreeBuilder
         }
 
         _rootWeight = total;
+        _signed = _locSigned.Length > 0 && !_posW.AsSpan(0, m).ContainsAnyExceptInRange(double.Epsilon, double.MaxValue);
         if (_rowRank is not null)
         {
             var ranks = _ranks!.Codes;
@@ -218,9 +227,13 @@ internal sealed class TreeBuilder
 
     private void BuildDepthFirst(int m, CancellationToken cancellation)
     {
-        var stack = new Stack<(int Start, int End, int Depth, int Parent, bool IsLeft, double Impurity)>();
-        stack.Push((0, m, 0, -1, false, double.NaN));
+        // A node's value and weight are computed once, by its parent's split (which needs them for the improvement), and
+        // kept with it on the stack; entry i's value is at _stackValues[i * k].
+        var stack = new List<(int Start, int End, int Depth, int Parent, bool IsLeft, double Impurity, double Weighted)>();
+        stack.Add((0, m, 0, -1, false, double.NaN, double.NaN));
         Span<double> value = _k <= 64 ? stackalloc double[_k] : new double[_k];
+        Span<double> leftValue = _k <= 64 ? stackalloc double[_k] : new double[_k];
+        Span<double> rightValue = _k <= 64 ? stackalloc double[_k] : new double[_k];
         int built = 0;
         while (stack.Count > 0)
         {
@@ -229,11 +242,15 @@ internal sealed class TreeBuilder
                 cancellation.ThrowIfCancellationRequested();
             }
 
-            var (start, end, depth, parent, isLeft, impurity) = stack.Pop();
-            double nodeImpurity = NodeStats(start, end, value, out double weighted);
+            var (start, end, depth, parent, isLeft, impurity, weighted) = stack[^1];
+            stack.RemoveAt(stack.Count - 1);
             if (double.IsNaN(impurity))
             {
-                impurity = nodeImpurity;
+                impurity = NodeStats(start, end, value, out weighted);
+            }
+            else
+            {
+                _stackValues.AsSpan(stack.Count * _k, _k).CopyTo(value);
             }
 
             int count = end - start;
@@ -241,14 +258,21 @@ internal sealed class TreeBuilder
             Split split = default;
             if (!leaf)
             {
-                leaf = !FindSplit(start, end, impurity, weighted, out split) || split.Improvement + Epsilon < _s.MinImpurityDecrease;
+                leaf = !FindSplit(start, end, impurity, weighted, value, leftValue, rightValue, out split) || split.Improvement + Epsilon < _s.MinImpurityDecrease;
             }
 
             int id = _nodes.Add(parent, isLeft, leaf ? -1 : split.Feature, leaf ? -2 : split.Threshold, impurity, count, weighted, value);
             if (!leaf)
             {
-                stack.Push((split.Position, end, depth + 1, id, false, split.ImpurityRight));
-                stack.Push((start, split.Position, depth + 1, id, true, split.ImpurityLeft));
+                if (_stackValues.Length < (stack.Count + 2) * _k)
+                {
+                    Array.Resize(ref _stackValues, Math.Max(2 * _stackValues.Length, (stack.Count + 2) * _k));
+                }
+
+                rightValue.CopyTo(_stackValues.AsSpan(stack.Count * _k, _k));
+                stack.Add((split.Position, end, depth + 1, id, false, split.ImpurityRight, split.WeightRight));
+                leftValue.CopyTo(_stackValues.AsSpan(stack.Count * _k, _k));
+                stack.Add((start, split.Position, depth + 1, id, true, split.ImpurityLeft, split.WeightLeft));
             }
         }
     }
@@ -292,7 +316,8 @@ internal sealed class TreeBuilder
         Split split = default;
         if (!leaf)
         {
-            leaf = !FindSplit(start, end, impurity, weighted, out split) || split.Improvement + Epsilon < _s.MinImpurityDecrease;
+            Span<double> scratch = _k <= 64 ? stackalloc double[_k] : new double[_k];
+            leaf = !FindSplit(start, end, impurity, weighted, value, scratch, scratch, out split) || split.Improvement + Epsilon < _s.MinImpurityDecrease;
         }
 
         int id = _nodes.Add(parent, isLeft, leaf ? -1 : split.Feature, leaf ? -2 : split.Threshold, impurity, count, weighted, value);
@@ -437,7 +462,11 @@ internal sealed class TreeBuilder
 
     // ------------------------------------------------------------------ split search
 
-    private bool FindSplit(int start, int end, double impurity, double weighted, out Split best)
+    /// <summary>
+    /// The best split of the node's rows; <paramref name="nodeValue"/> is the node's value (class weights), and the
+    /// children's values are written to <paramref name="leftValue"/> and <paramref name="rightValue"/>.
+    /// </summary>
+    private bool FindSplit(int start, int end, double impurity, double weighted, ReadOnlySpan<double> nodeValue, Span<double> leftValue, Span<double> rightValue, out Split best)
     {
         int m = end - start;
         _posW.AsSpan(start, m).CopyTo(_locW);
@@ -452,10 +481,14 @@ internal sealed class TreeBuilder
 
         if (_classification)
         {
-            _total.AsSpan().Clear();
-            for (int i = 0; i < m; i++)
+            // The node's class weights, summed in the same order as here.
+            nodeValue.CopyTo(_total);
+            if (_signed)
             {
-                _total[_locClass[i]] += _locW[i];
+                for (int i = 0; i < m; i++)
+                {
+                    _locSigned[i] = _locClass[i] == 0 ? _locW[i] : -_locW[i];
+                }
             }
         }
         else if (_s.Criterion == SplitCriterion.AbsoluteError)
@@ -512,11 +545,10 @@ internal sealed class TreeBuilder
         int p = Partition(start, end, bestFeature, bestThreshold);
 
         System.Diagnostics.Debug.Assert(p - start == bestLeftCount, "partition disagrees with the scan");
-        Span<double> scratch = _k <= 64 ? stackalloc double[_k] : new double[_k];
-        double impurityLeft = NodeStats(start, p, scratch, out double weightLeft);
-        double impurityRight = NodeStats(p, end, scratch, out double weightRight);
+        double impurityLeft = NodeStats(start, p, leftValue, out double weightLeft);
+        double impurityRight = NodeStats(p, end, rightValue, out double weightRight);
         double improvement = weighted / _rootWeight * (impurity - (weightRight / weighted * impurityRight) - (weightLeft / weighted * impurityLeft));
-        best = new Split(bestFeature, bestThreshold, p, improvement, impurityLeft, impurityRight);
+        best = new Split(bestFeature, bestThreshold, p, improvement, impurityLeft, impurityRight, weightLeft, weightRight);
         return true;
     }
 
@@ -622,18 +654,30 @@ internal sealed class TreeBuilder
     /// </summary>
     private void RadixSort(Span<ulong> keys, Span<ulong> buffer, int bits)
     {
-        int maxDigit = keys.Length >= 4096 ? 11 : 8;
+        int maxDigit = keys.Length >= 1024 ? 11 : 8;
         int passes = (bits + maxDigit - 1) / maxDigit;
         int digit = (bits + passes - 1) / passes;
         int radix = 1 << digit;
         ulong mask = (ulong)radix - 1;
         var counts = _radixCounts.AsSpan(0, passes * radix);
         counts.Clear();
+
+        // Digits are masked to the radix and counts sum to the key count, so every index below is in range.
+        ref int count0 = ref MemoryMarshal.GetArrayDataReference(_radixCounts);
         if (passes == 1)
         {
             foreach (ulong key in keys)
             {
-                counts[(int)((key >> 32) & mask)]++;
+                Unsafe.Add(ref count0, (int)((key >> 32) & mask))++;
+            }
+        }
+        else if (passes == 2)
+        {
+            foreach (ulong key in keys)
+            {
+                ulong high = key >> 32;
+                Unsafe.Add(ref count0, (int)(high & mask))++;
+                Unsafe.Add(ref count0, radix + (int)((high >> digit) & mask))++;
             }
         }
         else
@@ -668,9 +712,11 @@ internal sealed class TreeBuilder
                 sum += c;
             }
 
+            ref int slots = ref MemoryMarshal.GetReference(digitCounts);
+            ref ulong output = ref MemoryMarshal.GetReference(target);
             foreach (ulong key in source)
             {
-                target[digitCounts[(int)((key >> shift) & mask)]++] = key;
+                Unsafe.Add(ref output, Unsafe.Add(ref slots, (int)((key >> shift) & mask))++) = key;
             }
 
             var swap = source;
@@ -932,6 +978,7 @@ internal sealed class TreeBuilder
         }
 
         int msl = _s.MinSamplesLeaf, m = keys.Length;
+        bool signed = _signed;
         double minW = _minWeightLeaf, wl = 0;
         bool found = false;
         threshold = 0;
@@ -940,8 +987,20 @@ internal sealed class TreeBuilder
         for (int i = 0; i < m - 1; i++)
         {
             int j = (int)(uint)keys[i];
-            int c = _locClass[j];
-            double w = _locW[j];
+            int c;
+            double w;
+            if (signed)
+            {
+                double v = _locSigned[j];
+                c = (int)(BitConverter.DoubleToUInt64Bits(v) >> 63);
+                w = Math.Abs(v);
+            }
+            else
+            {
+                c = _locClass[j];
+                w = _locW[j];
+            }
+
             double lc = left[c], rc = total[c] - lc;
             sqLeft += w * ((2 * lc) + w);
             sqRight += w * (w - (2 * rc));
@@ -1346,7 +1405,7 @@ internal sealed class TreeBuilder
         return dev;
     }
 
-    private readonly record struct Split(int Feature, double Threshold, int Position, double Improvement, double ImpurityLeft, double ImpurityRight);
+    private readonly record struct Split(int Feature, double Threshold, int Position, double Improvement, double ImpurityLeft, double ImpurityRight, double WeightLeft, double WeightRight);
 
     private readonly record struct Frontier(int Node, int Start, int End, int Position, int Depth, bool IsLeaf, double Improvement, double ImpurityLeft, double ImpurityRight);
 
