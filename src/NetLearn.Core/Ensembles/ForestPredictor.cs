@@ -93,25 +93,25 @@ internal sealed class ForestPredictor
                 bool more = false;
                 if (na.Feature >= 0)
                 {
-                    a = Child(a, ref na, row);
+                    a = row[na.Feature] <= na.Threshold ? a + 1 : na.Next;
                     more = true;
                 }
 
                 if (nb.Feature >= 0)
                 {
-                    b = Child(b, ref nb, row);
+                    b = row[nb.Feature] <= nb.Threshold ? b + 1 : nb.Next;
                     more = true;
                 }
 
                 if (nc.Feature >= 0)
                 {
-                    c = Child(c, ref nc, row);
+                    c = row[nc.Feature] <= nc.Threshold ? c + 1 : nc.Next;
                     more = true;
                 }
 
                 if (nd.Feature >= 0)
                 {
-                    d = Child(d, ref nd, row);
+                    d = row[nd.Feature] <= nd.Threshold ? d + 1 : nd.Next;
                     more = true;
                 }
 
@@ -158,13 +158,13 @@ internal sealed class ForestPredictor
                     bool more = false;
                     if (na.Feature >= 0)
                     {
-                        a = Child(a, ref na, x0);
+                        a = x0[na.Feature] <= na.Threshold ? a + 1 : na.Next;
                         more = true;
                     }
 
                     if (nb.Feature >= 0)
                     {
-                        b = Child(b, ref nb, x1);
+                        b = x1[nb.Feature] <= nb.Threshold ? b + 1 : nb.Next;
                         more = true;
                     }
 
@@ -196,21 +196,8 @@ internal sealed class ForestPredictor
                 return n.Next;
             }
 
-            i = Child(i, ref n, row);
+            i = row[n.Feature] <= n.Threshold ? i + 1 : n.Next;
         }
-    }
-
-    /// <summary>
-    /// The child of split node <paramref name="n"/> (at index <paramref name="i"/>) that <paramref name="row"/> goes to,
-    /// without a branch: the comparison is a coin flip for the branch predictor, and its mispredictions, not the memory
-    /// loads, dominated the walk.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int Child(int i, ref Node n, ReadOnlySpan<float> row)
-    {
-        int right = n.Next;
-        int left = row[n.Feature] <= n.Threshold ? 1 : 0;
-        return right + ((i + 1 - right) & -left);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
