@@ -5,6 +5,7 @@ using NetLearn.Ensembles;
 using NetLearn.Estimators;
 using NetLearn.Linear;
 using NetLearn.Metrics;
+using NetLearn.ModelFiles;
 
 namespace NetLearn.Bench.Supervised;
 
@@ -43,6 +44,13 @@ internal static class NetLearnRunner
         var model = (IPredictor)estimator.FitModel(x, y);
         double fit = clock.Elapsed.TotalSeconds;
         double fitCpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
+
+        // NETLEARN_BENCH_SAVE=path keeps the fitted model, to check that a speed change leaves the trees identical.
+        if (Environment.GetEnvironmentVariable("NETLEARN_BENCH_SAVE") is { Length: > 0 } savePath)
+        {
+            ModelFile.Save(savePath, (IModel)model);
+        }
+
         clock.Restart();
         var predicted = model.Predict(xt);
         double predict = clock.Elapsed.TotalSeconds;

@@ -36,6 +36,11 @@ internal static class ForestTrainer
         var bins = options.HistogramBins is { } maxBins && settings.Splitter == SplitStrategy.Best && settings.Criterion != SplitCriterion.AbsoluteError
             ? FeatureBins.Build(data.X.Values, n, data.X.Columns, maxBins, options.Threads)
             : null;
+
+        // The exact splitter's feature ranks, computed once and shared by every tree.
+        var ranks = bins is null && settings.Splitter == SplitStrategy.Best
+            ? FeatureRanks.Build(data.X.Values, n, data.X.Columns, options.Threads)
+            : null;
         var result = new TreeStructure[trees];
         int done = 0;
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.Threads, CancellationToken = context.CancellationToken };
@@ -43,7 +48,7 @@ internal static class ForestTrainer
             0,
             trees,
             parallel,
-            () => (Builder: data.Builder(settings, bins), Weights: new double[n]),
+            () => (Builder: data.Builder(settings, bins, ranks), Weights: new double[n]),
             (t, _, local) =>
             {
                 if (options.Bootstrap)

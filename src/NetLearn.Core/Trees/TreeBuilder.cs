@@ -1,4 +1,7 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace NetLearn.Trees;
 
@@ -50,7 +53,7 @@ internal sealed record TreeSettings
 internal sealed class TreeBuilder
 {
     private const double FeatureThreshold = 1e-7;
-    private const int RadixThreshold = 384;
+    private const int RadixThreshold = 64;
     private const double Epsilon = 2.220446049250313e-16; // np.finfo('double').eps
     private const double PoissonEpsilon = 10 * 2.220446049250313e-16;
 
@@ -70,10 +73,25 @@ internal sealed class TreeBuilder
     private readonly double[] _posW;
     private readonly int[] _posClass;
     private readonly double[] _posY;
+
+    // The exact splitter's feature rank codes by position, row-major (_rowRank[pos * p + f] is the code of feature f of
+    // the row at position pos), swapped together with the rows by the partition: a node's values of a feature are a strided
+    // read of its own contiguous block instead of a gather from the whole column (those cache misses were the largest
+    // cost of the exact builder).
+    private readonly FeatureRanks? _ranks;
+    private readonly uint[]? _rowRank;
+
+    // The value table of the feature being scanned (a key's upper half is a code: 2·rank + close).
+    private float[] _valueTable = [];
     private readonly ulong[] _keys;
     private readonly int[] _locClass;
     private readonly double[] _locY;
     private readonly double[] _locW;
+
+    // Two classes and positive weights: the weight of a row, negated for class 1, so the Gini scan reads class and
+    // weight with one load (its random reads by position are a large part of its cost).
+    private readonly double[] _locSigned;
+    private bool _signed;
     private readonly float[] _vals;
     private readonly double[] _left;
     private readonly double[] _right;
@@ -85,17 +103,18 @@ internal sealed class TreeBuilder
     private readonly double[] _sortedY;
     private readonly FenwickPair _fenwick;
     private readonly ulong[] _radixBuffer;
-    private readonly int[] _radixCounts = new int[3 * 2048];
+    private readonly int[] _radixCounts = new int[4 * 2048];
     private readonly FeatureBins? _bins;
     private readonly double[] _histogram;
     private readonly int[] _touched = new int[256];
 
     private TreeRandom _rng = new(0);
+    private double[] _stackValues = new double[64];
     private double _rootWeight;
     private double _minWeightLeaf;
     private NodeList _nodes = new(1);
 
-    public TreeBuilder(float[] columnMajorX, int rows, int columns, int[]? yClass, int classes, double[]? yValue, TreeSettings settings, FeatureBins? bins = null)
+    public TreeBuilder(float[] columnMajorX, int rows, int columns, int[]? yClass, int classes, double[]? yValue, TreeSettings settings, FeatureBins? bins = null, FeatureRanks? ranks = null)
     {
         _x = columnMajorX;
         _n = rows;
@@ -113,6 +132,7 @@ internal sealed class TreeBuilder
         _locClass = new int[rows];
         _locY = new double[rows];
         _locW = new double[rows];
+        _locSigned = classes == 2 && settings.Criterion == SplitCriterion.Gini ? new double[rows] : [];
         _vals = new float[rows];
         _left = new double[_k];
         _right = new double[_k];
@@ -129,6 +149,11 @@ internal sealed class TreeBuilder
         // The histogram splitter serves every criterion but absolute error, whose medians a histogram cannot give.
         _bins = settings.Criterion == SplitCriterion.AbsoluteError || settings.Splitter != SplitStrategy.Best ? null : bins;
         _histogram = _bins is null ? [] : new double[256 * HistogramStride];
+        if (_bins is null && settings.Splitter == SplitStrategy.Best)
+        {
+            _ranks = ranks ?? FeatureRanks.Build(columnMajorX, rows, columns, 1);
+            _rowRank = new uint[rows * columns];
+        }
     }
 
     /// <summary>Per bin: the class weights and the row count (classification), or weight, weighted target sum and row count.</summary>
@@ -160,6 +185,21 @@ internal sealed class TreeBuilder
         }
 
         _rootWeight = total;
+        _signed = _locSigned.Length > 0 && !_posW.AsSpan(0, m).ContainsAnyExceptInRange(double.Epsilon, double.MaxValue);
+        if (_rowRank is not null)
+        {
+            var ranks = _ranks!.Codes;
+            for (int i = 0; i < m; i++)
+            {
+                int row = _samples[i];
+                var target = _rowRank.AsSpan(i * _p, _p);
+                for (int f = 0; f < target.Length; f++)
+                {
+                    target[f] = ranks[(f * _n) + row];
+                }
+            }
+        }
+
         _minWeightLeaf = _s.MinWeightFractionLeaf * total;
         for (int f = 0; f < _p; f++)
         {
@@ -187,9 +227,13 @@ internal sealed class TreeBuilder
 
     private void BuildDepthFirst(int m, CancellationToken cancellation)
     {
-        var stack = new Stack<(int Start, int End, int Depth, int Parent, bool IsLeft, double Impurity)>();
-        stack.Push((0, m, 0, -1, false, double.NaN));
+        // A node's value and weight are computed once, by its parent's split (which needs them for the improvement), and
+        // kept with it on the stack; entry i's value is at _stackValues[i * k].
+        var stack = new List<(int Start, int End, int Depth, int Parent, bool IsLeft, double Impurity, double Weighted)>();
+        stack.Add((0, m, 0, -1, false, double.NaN, double.NaN));
         Span<double> value = _k <= 64 ? stackalloc double[_k] : new double[_k];
+        Span<double> leftValue = _k <= 64 ? stackalloc double[_k] : new double[_k];
+        Span<double> rightValue = _k <= 64 ? stackalloc double[_k] : new double[_k];
         int built = 0;
         while (stack.Count > 0)
         {
@@ -198,11 +242,15 @@ internal sealed class TreeBuilder
                 cancellation.ThrowIfCancellationRequested();
             }
 
-            var (start, end, depth, parent, isLeft, impurity) = stack.Pop();
-            double nodeImpurity = NodeStats(start, end, value, out double weighted);
+            var (start, end, depth, parent, isLeft, impurity, weighted) = stack[^1];
+            stack.RemoveAt(stack.Count - 1);
             if (double.IsNaN(impurity))
             {
-                impurity = nodeImpurity;
+                impurity = NodeStats(start, end, value, out weighted);
+            }
+            else
+            {
+                _stackValues.AsSpan(stack.Count * _k, _k).CopyTo(value);
             }
 
             int count = end - start;
@@ -210,14 +258,21 @@ internal sealed class TreeBuilder
             Split split = default;
             if (!leaf)
             {
-                leaf = !FindSplit(start, end, impurity, weighted, out split) || split.Improvement + Epsilon < _s.MinImpurityDecrease;
+                leaf = !FindSplit(start, end, impurity, weighted, value, leftValue, rightValue, out split) || split.Improvement + Epsilon < _s.MinImpurityDecrease;
             }
 
             int id = _nodes.Add(parent, isLeft, leaf ? -1 : split.Feature, leaf ? -2 : split.Threshold, impurity, count, weighted, value);
             if (!leaf)
             {
-                stack.Push((split.Position, end, depth + 1, id, false, split.ImpurityRight));
-                stack.Push((start, split.Position, depth + 1, id, true, split.ImpurityLeft));
+                if (_stackValues.Length < (stack.Count + 2) * _k)
+                {
+                    Array.Resize(ref _stackValues, Math.Max(2 * _stackValues.Length, (stack.Count + 2) * _k));
+                }
+
+                rightValue.CopyTo(_stackValues.AsSpan(stack.Count * _k, _k));
+                stack.Add((split.Position, end, depth + 1, id, false, split.ImpurityRight, split.WeightRight));
+                leftValue.CopyTo(_stackValues.AsSpan(stack.Count * _k, _k));
+                stack.Add((start, split.Position, depth + 1, id, true, split.ImpurityLeft, split.WeightLeft));
             }
         }
     }
@@ -261,7 +316,8 @@ internal sealed class TreeBuilder
         Split split = default;
         if (!leaf)
         {
-            leaf = !FindSplit(start, end, impurity, weighted, out split) || split.Improvement + Epsilon < _s.MinImpurityDecrease;
+            Span<double> scratch = _k <= 64 ? stackalloc double[_k] : new double[_k];
+            leaf = !FindSplit(start, end, impurity, weighted, value, scratch, scratch, out split) || split.Improvement + Epsilon < _s.MinImpurityDecrease;
         }
 
         int id = _nodes.Add(parent, isLeft, leaf ? -1 : split.Feature, leaf ? -2 : split.Threshold, impurity, count, weighted, value);
@@ -406,7 +462,11 @@ internal sealed class TreeBuilder
 
     // ------------------------------------------------------------------ split search
 
-    private bool FindSplit(int start, int end, double impurity, double weighted, out Split best)
+    /// <summary>
+    /// The best split of the node's rows; <paramref name="nodeValue"/> is the node's value (class weights), and the
+    /// children's values are written to <paramref name="leftValue"/> and <paramref name="rightValue"/>.
+    /// </summary>
+    private bool FindSplit(int start, int end, double impurity, double weighted, ReadOnlySpan<double> nodeValue, Span<double> leftValue, Span<double> rightValue, out Split best)
     {
         int m = end - start;
         _posW.AsSpan(start, m).CopyTo(_locW);
@@ -421,10 +481,14 @@ internal sealed class TreeBuilder
 
         if (_classification)
         {
-            _total.AsSpan().Clear();
-            for (int i = 0; i < m; i++)
+            // The node's class weights, summed in the same order as here.
+            nodeValue.CopyTo(_total);
+            if (_signed)
             {
-                _total[_locClass[i]] += _locW[i];
+                for (int i = 0; i < m; i++)
+                {
+                    _locSigned[i] = _locClass[i] == 0 ? _locW[i] : -_locW[i];
+                }
             }
         }
         else if (_s.Criterion == SplitCriterion.AbsoluteError)
@@ -457,7 +521,7 @@ internal sealed class TreeBuilder
             bool found = _bins is not null
                 ? ScanHistogram(f, start, m, weighted, totalSum, ref bestProxy, out double threshold, out int leftCount, out bool constant)
                 : _s.Splitter == SplitStrategy.Best
-                ? ScanBest(column, start, m, weighted, totalSum, ref bestProxy, out threshold, out leftCount, out constant)
+                ? ScanBest(f, start, m, weighted, totalSum, ref bestProxy, out threshold, out leftCount, out constant)
                 : ScanRandom(column, start, m, weighted, totalSum, ref bestProxy, out threshold, out leftCount, out constant);
             if (constant)
             {
@@ -481,11 +545,10 @@ internal sealed class TreeBuilder
         int p = Partition(start, end, bestFeature, bestThreshold);
 
         System.Diagnostics.Debug.Assert(p - start == bestLeftCount, "partition disagrees with the scan");
-        Span<double> scratch = _k <= 64 ? stackalloc double[_k] : new double[_k];
-        double impurityLeft = NodeStats(start, p, scratch, out double weightLeft);
-        double impurityRight = NodeStats(p, end, scratch, out double weightRight);
+        double impurityLeft = NodeStats(start, p, leftValue, out double weightLeft);
+        double impurityRight = NodeStats(p, end, rightValue, out double weightRight);
         double improvement = weighted / _rootWeight * (impurity - (weightRight / weighted * impurityRight) - (weightLeft / weighted * impurityLeft));
-        best = new Split(bestFeature, bestThreshold, p, improvement, impurityLeft, impurityRight);
+        best = new Split(bestFeature, bestThreshold, p, improvement, impurityLeft, impurityRight, weightLeft, weightRight);
         return true;
     }
 
@@ -503,6 +566,25 @@ internal sealed class TreeBuilder
             while (p < partitionEnd)
             {
                 if (codes[_samples[p]] <= bin)
+                {
+                    p++;
+                }
+                else
+                {
+                    Swap(p, --partitionEnd);
+                }
+            }
+
+            return p;
+        }
+
+        if (_rowRank is not null)
+        {
+            // x ≤ threshold exactly when the code is at most that of the largest value ≤ threshold.
+            long bound = _ranks!.CodeAtMost(feature, threshold);
+            while (p < partitionEnd)
+            {
+                if (_rowRank[(p * _p) + feature] <= bound)
                 {
                     p++;
                 }
@@ -544,46 +626,97 @@ internal sealed class TreeBuilder
         {
             (_posY[a], _posY[b]) = (_posY[b], _posY[a]);
         }
+
+        if (_rowRank is not null)
+        {
+            ref uint x = ref _rowRank[a * _p];
+            ref uint y = ref _rowRank[b * _p];
+            int f = 0;
+            for (; f + Vector256<uint>.Count <= _p; f += Vector256<uint>.Count)
+            {
+                var vx = Vector256.LoadUnsafe(ref x, (nuint)f);
+                Vector256.LoadUnsafe(ref y, (nuint)f).StoreUnsafe(ref x, (nuint)f);
+                vx.StoreUnsafe(ref y, (nuint)f);
+            }
+
+            for (; f < _p; f++)
+            {
+                (Unsafe.Add(ref x, f), Unsafe.Add(ref y, f)) = (Unsafe.Add(ref y, f), Unsafe.Add(ref x, f));
+            }
+        }
     }
 
     /// <summary>
-    /// Stable LSD radix sort of keys by their upper 32 bits (the order-preserving float bits) in three passes of
-    /// 11/11/10 bits; the lower halves (row positions) keep their input order within equal values, as a full sort would.
+    /// Stable LSD radix sort of keys by bits 32 to 32 + <paramref name="bits"/> (the low bits of the codes, above which
+    /// all of the node's codes agree),
+    /// in as few passes as digits of at most 8 bits (11 for large nodes) allow; the lower halves (row positions) keep
+    /// their input order within equal ranks, as a full sort of the keys would.
     /// </summary>
-    private void RadixSortHigh32(Span<ulong> keys, Span<ulong> buffer)
+    private void RadixSort(Span<ulong> keys, Span<ulong> buffer, int bits)
     {
-        var counts = _radixCounts;
-        Array.Clear(counts);
-        foreach (ulong key in keys)
+        int maxDigit = keys.Length >= 1024 ? 11 : 8;
+        int passes = (bits + maxDigit - 1) / maxDigit;
+        int digit = (bits + passes - 1) / passes;
+        int radix = 1 << digit;
+        ulong mask = (ulong)radix - 1;
+        var counts = _radixCounts.AsSpan(0, passes * radix);
+        counts.Clear();
+
+        // Digits are masked to the radix and counts sum to the key count, so every index below is in range.
+        ref int count0 = ref MemoryMarshal.GetArrayDataReference(_radixCounts);
+        if (passes == 1)
         {
-            counts[(int)((key >> 32) & 0x7FF)]++;
-            counts[2048 + (int)((key >> 43) & 0x7FF)]++;
-            counts[4096 + (int)(key >> 54)]++;
+            foreach (ulong key in keys)
+            {
+                Unsafe.Add(ref count0, (int)((key >> 32) & mask))++;
+            }
+        }
+        else if (passes == 2)
+        {
+            foreach (ulong key in keys)
+            {
+                ulong high = key >> 32;
+                Unsafe.Add(ref count0, (int)(high & mask))++;
+                Unsafe.Add(ref count0, radix + (int)((high >> digit) & mask))++;
+            }
+        }
+        else
+        {
+            foreach (ulong key in keys)
+            {
+                ulong high = key >> 32;
+                for (int pass = 0, offset = 0; pass < passes; pass++, offset += radix)
+                {
+                    counts[offset + (int)((high >> (digit * pass)) & mask)]++;
+                }
+            }
         }
 
         var source = keys;
         var target = buffer;
-        for (int pass = 0; pass < 3; pass++)
+        for (int pass = 0, offset = 0; pass < passes; pass++, offset += radix)
         {
-            int shift = 32 + (11 * pass), offset = 2048 * pass;
-            int mask = pass == 2 ? 0x3FF : 0x7FF;
-            // Skip a pass whose digit is the same for every key (common for the sign and exponent bits).
-            if (counts[offset + (int)((source[0] >> shift) & (ulong)mask)] == keys.Length)
+            int shift = 32 + (digit * pass);
+            var digitCounts = counts.Slice(offset, radix);
+            // Skip a pass whose digit is the same for every key.
+            if (digitCounts[(int)((source[0] >> shift) & mask)] == keys.Length)
             {
                 continue;
             }
 
             int sum = 0;
-            for (int b = 0; b <= mask; b++)
+            for (int b = 0; b < digitCounts.Length; b++)
             {
-                int c = counts[offset + b];
-                counts[offset + b] = sum;
+                int c = digitCounts[b];
+                digitCounts[b] = sum;
                 sum += c;
             }
 
+            ref int slots = ref MemoryMarshal.GetReference(digitCounts);
+            ref ulong output = ref MemoryMarshal.GetReference(target);
             foreach (ulong key in source)
             {
-                target[counts[offset + (int)((key >> shift) & (ulong)mask)]++] = key;
+                Unsafe.Add(ref output, Unsafe.Add(ref slots, (int)((key >> shift) & mask))++) = key;
             }
 
             var swap = source;
@@ -597,47 +730,54 @@ internal sealed class TreeBuilder
         }
     }
 
+    /// <summary>The float value of a code (a sort key's upper half) of the feature being scanned.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static uint SortableBits(float value)
-    {
-        uint bits = BitConverter.SingleToUInt32Bits(value);
-        return (bits & 0x80000000u) != 0 ? ~bits : bits | 0x80000000u;
-    }
+    private float ValueOf(uint code) => _valueTable[(int)(code >> 1)];
 
+    /// <summary>
+    /// Whether the scan passes a boundary between distinct values when it moves from the value of the last boundary
+    /// (<paramref name="current"/>) to <paramref name="next"/>: the values are more than 1e-7 apart (never separated
+    /// otherwise, as scikit-learn). Only a code marked close to its predecessor needs its value looked up (FeatureRanks).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static float FromSortable(ulong key)
-    {
-        uint bits = (uint)(key >> 32);
-        return BitConverter.UInt32BitsToSingle((bits & 0x80000000u) != 0 ? bits & 0x7FFFFFFFu : ~bits);
-    }
+    private bool IsBoundary(uint current, uint next) =>
+        next != current && ((next & 1) == 0 || ValueOf(next) > ValueOf(current) + FeatureThreshold);
 
-    /// <summary>Sorts the node's values of one feature and scans every boundary between distinct values.</summary>
-    private bool ScanBest(ReadOnlySpan<float> column, int start, int m, double weighted, double totalSum, ref double bestProxy, out double threshold, out int leftCount, out bool constant)
+    /// <summary>Sorts the node's values of one feature (as ranks) and scans every boundary between distinct values.</summary>
+    private bool ScanBest(int feature, int start, int m, double weighted, double totalSum, ref double bestProxy, out double threshold, out int leftCount, out bool constant)
     {
         var keys = _keys.AsSpan(0, m);
-        var samples = _samples.AsSpan(start, m);
-        for (int i = 0; i < keys.Length; i++)
+        var rowRank = _rowRank.AsSpan(start * _p, m * _p);
+        uint min = uint.MaxValue, max = 0;
+        for (int i = 0, at = feature; i < keys.Length; i++, at += _p)
         {
-            keys[i] = ((ulong)SortableBits(column[samples[i]]) << 32) | (uint)i;
+            uint code = rowRank[at];
+            min = Math.Min(min, code);
+            max = Math.Max(max, code);
+            keys[i] = ((ulong)code << 32) | (uint)i;
         }
+
+        var values = _ranks!.Values[feature];
+        threshold = 0;
+        leftCount = 0;
+        constant = values[(int)(max >> 1)] <= values[(int)(min >> 1)] + FeatureThreshold;
+        if (constant)
+        {
+            return false;
+        }
+
 
         if (keys.Length >= RadixThreshold)
         {
-            RadixSortHigh32(keys, _radixBuffer.AsSpan(0, keys.Length));
+            // Every code between min and max shares their common leading bits: only the bits below need sorting.
+            RadixSort(keys, _radixBuffer.AsSpan(0, keys.Length), 32 - BitOperations.LeadingZeroCount(max ^ min));
         }
         else
         {
             keys.Sort();
         }
 
-        threshold = 0;
-        leftCount = 0;
-        constant = FromSortable(keys[^1]) <= FromSortable(keys[0]) + FeatureThreshold;
-        if (constant)
-        {
-            return false;
-        }
-
+        _valueTable = values;
         return _classification
             ? (_s.Criterion == SplitCriterion.Gini
                 ? ScanGini(keys, weighted, ref bestProxy, out threshold, out leftCount)
@@ -838,28 +978,41 @@ internal sealed class TreeBuilder
         }
 
         int msl = _s.MinSamplesLeaf, m = keys.Length;
+        bool signed = _signed;
         double minW = _minWeightLeaf, wl = 0;
         bool found = false;
         threshold = 0;
         leftCount = 0;
-        float current = FromSortable(keys[0]);
+        uint current = (uint)(keys[0] >> 32);
         for (int i = 0; i < m - 1; i++)
         {
             int j = (int)(uint)keys[i];
-            int c = _locClass[j];
-            double w = _locW[j];
+            int c;
+            double w;
+            if (signed)
+            {
+                double v = _locSigned[j];
+                c = (int)(BitConverter.DoubleToUInt64Bits(v) >> 63);
+                w = Math.Abs(v);
+            }
+            else
+            {
+                c = _locClass[j];
+                w = _locW[j];
+            }
+
             double lc = left[c], rc = total[c] - lc;
             sqLeft += w * ((2 * lc) + w);
             sqRight += w * (w - (2 * rc));
             left[c] = lc + w;
             wl += w;
-            float next = FromSortable(keys[i + 1]);
-            if (next <= current + FeatureThreshold)
+            uint next = (uint)(keys[i + 1] >> 32);
+            if (!IsBoundary(current, next))
             {
                 continue;
             }
 
-            float below = current;
+            uint below = current;
             current = next;
             if (i + 1 < msl || m - i - 1 < msl)
             {
@@ -876,7 +1029,7 @@ internal sealed class TreeBuilder
             if (proxy > bestProxy)
             {
                 bestProxy = proxy;
-                threshold = Midpoint(below, next);
+                threshold = Midpoint(ValueOf(below), ValueOf(next));
                 leftCount = i + 1;
                 found = true;
             }
@@ -896,19 +1049,19 @@ internal sealed class TreeBuilder
         bool found = false;
         threshold = 0;
         leftCount = 0;
-        float current = FromSortable(keys[0]);
+        uint current = (uint)(keys[0] >> 32);
         for (int i = 0; i < m - 1; i++)
         {
             int j = (int)(uint)keys[i];
             left[_locClass[j]] += _locW[j];
             wl += _locW[j];
-            float next = FromSortable(keys[i + 1]);
-            if (next <= current + FeatureThreshold)
+            uint next = (uint)(keys[i + 1] >> 32);
+            if (!IsBoundary(current, next))
             {
                 continue;
             }
 
-            float below = current;
+            uint below = current;
             current = next;
             if (i + 1 < msl || m - i - 1 < msl)
             {
@@ -930,7 +1083,7 @@ internal sealed class TreeBuilder
             if (proxy > bestProxy)
             {
                 bestProxy = proxy;
-                threshold = Midpoint(below, next);
+                threshold = Midpoint(ValueOf(below), ValueOf(next));
                 leftCount = i + 1;
                 found = true;
             }
@@ -946,20 +1099,20 @@ internal sealed class TreeBuilder
         bool found = false;
         threshold = 0;
         leftCount = 0;
-        float current = FromSortable(keys[0]);
+        uint current = (uint)(keys[0] >> 32);
         for (int i = 0; i < m - 1; i++)
         {
             int j = (int)(uint)keys[i];
             double w = _locW[j];
             sl += w * _locY[j];
             wl += w;
-            float next = FromSortable(keys[i + 1]);
-            if (next <= current + FeatureThreshold)
+            uint next = (uint)(keys[i + 1] >> 32);
+            if (!IsBoundary(current, next))
             {
                 continue;
             }
 
-            float below = current;
+            uint below = current;
             current = next;
             if (i + 1 < msl || m - i - 1 < msl)
             {
@@ -977,7 +1130,7 @@ internal sealed class TreeBuilder
             if (proxy > bestProxy)
             {
                 bestProxy = proxy;
-                threshold = Midpoint(below, next);
+                threshold = Midpoint(ValueOf(below), ValueOf(next));
                 leftCount = i + 1;
                 found = true;
             }
@@ -993,20 +1146,20 @@ internal sealed class TreeBuilder
         bool found = false;
         threshold = 0;
         leftCount = 0;
-        float current = FromSortable(keys[0]);
+        uint current = (uint)(keys[0] >> 32);
         for (int i = 0; i < m - 1; i++)
         {
             int j = (int)(uint)keys[i];
             double w = _locW[j];
             sl += w * _locY[j];
             wl += w;
-            float next = FromSortable(keys[i + 1]);
-            if (next <= current + FeatureThreshold)
+            uint next = (uint)(keys[i + 1] >> 32);
+            if (!IsBoundary(current, next))
             {
                 continue;
             }
 
-            float below = current;
+            uint below = current;
             current = next;
             if (i + 1 < msl || m - i - 1 < msl)
             {
@@ -1023,7 +1176,7 @@ internal sealed class TreeBuilder
             if (proxy > bestProxy)
             {
                 bestProxy = proxy;
-                threshold = Midpoint(below, next);
+                threshold = Midpoint(ValueOf(below), ValueOf(next));
                 leftCount = i + 1;
                 found = true;
             }
@@ -1088,17 +1241,17 @@ internal sealed class TreeBuilder
         bool found = false;
         threshold = 0;
         leftCount = 0;
-        float current = FromSortable(keys[0]);
+        uint current = (uint)(keys[0] >> 32);
         for (int i = 0; i < m - 1; i++)
         {
             wl += _locW[(int)(uint)keys[i]];
-            float next = FromSortable(keys[i + 1]);
-            if (next <= current + FeatureThreshold)
+            uint next = (uint)(keys[i + 1] >> 32);
+            if (!IsBoundary(current, next))
             {
                 continue;
             }
 
-            float below = current;
+            uint below = current;
             current = next;
             if (i + 1 < msl || m - i - 1 < msl)
             {
@@ -1115,7 +1268,7 @@ internal sealed class TreeBuilder
             if (proxy > bestProxy)
             {
                 bestProxy = proxy;
-                threshold = Midpoint(below, next);
+                threshold = Midpoint(ValueOf(below), ValueOf(next));
                 leftCount = i + 1;
                 found = true;
             }
@@ -1252,7 +1405,7 @@ internal sealed class TreeBuilder
         return dev;
     }
 
-    private readonly record struct Split(int Feature, double Threshold, int Position, double Improvement, double ImpurityLeft, double ImpurityRight);
+    private readonly record struct Split(int Feature, double Threshold, int Position, double Improvement, double ImpurityLeft, double ImpurityRight, double WeightLeft, double WeightRight);
 
     private readonly record struct Frontier(int Node, int Start, int End, int Position, int Depth, bool IsLeaf, double Improvement, double ImpurityLeft, double ImpurityRight);
 

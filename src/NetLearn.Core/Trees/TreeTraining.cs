@@ -65,7 +65,7 @@ internal sealed record TreeTrainingData(FeatureMatrix X, int[]? ClassCodes, Clas
         return new TreeTrainingData(x, null, null, y, weights);
     }
 
-    public TreeBuilder Builder(TreeSettings settings, FeatureBins? bins = null) => new(X.Values, X.Rows, X.Columns, ClassCodes, Classes, Values, settings, bins);
+    public TreeBuilder Builder(TreeSettings settings, FeatureBins? bins = null, FeatureRanks? ranks = null) => new(X.Values, X.Rows, X.Columns, ClassCodes, Classes, Values, settings, bins, ranks);
 
     private static double[] Ones(int n)
     {
