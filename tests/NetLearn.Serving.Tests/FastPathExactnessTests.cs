@@ -299,3 +299,58 @@ public sealed class FastPathExactnessTests
         Assert.Equal(0, output.WrittenCount);
     }
 }
+
+/// <summary><see cref="ShortestDouble"/> writes exactly the bytes of <see cref="System.Buffers.Text.Utf8Formatter"/> (what Utf8JsonWriter writes).</summary>
+public sealed class ShortestDoubleTests
+{
+    private static void AssertSameText(double value)
+    {
+        Span<byte> expected = stackalloc byte[64];
+        Span<byte> actual = stackalloc byte[64];
+        Assert.True(System.Buffers.Text.Utf8Formatter.TryFormat(value, expected, out int expectedLength));
+        Assert.True(ShortestDouble.TryFormat(value, actual, out int actualLength));
+        Assert.True(expected[..expectedLength].SequenceEqual(actual[..actualLength]),
+            $"{BitConverter.DoubleToInt64Bits(value):X16}: expected {Encoding.ASCII.GetString(expected[..expectedLength])}, got {Encoding.ASCII.GetString(actual[..actualLength])}");
+    }
+
+    [Fact]
+    public void Any_double_is_written_as_the_runtime_writes_it()
+    {
+        AssertSameText(-0.0);
+        Gen.Long.Sample(bits => AssertSameText(BitConverter.Int64BitsToDouble(bits)), iter: 100_000);
+    }
+
+    [Fact]
+    public void Model_outputs_in_the_fast_range_are_written_as_the_runtime_writes_them()
+    {
+        Gen.OneOf(
+            Gen.Double.Unit,
+            Gen.Select(Gen.Double.Unit, Gen.Int[-16, 18], (u, e) => u * Math.Pow(10, e)),
+            Gen.Select(Gen.Long[0x3CB0000000000000, 0x4350000000000000], b => BitConverter.Int64BitsToDouble(b)),
+            Gen.Select(Gen.Double.Unit, u => Math.Exp(-40 * u) / (1 + Math.Exp(-40 * u))),
+            Gen.Select(Gen.Int[1, 1000], Gen.Int[1, 1000], (a, b) => (double)Math.Min(a, b) / Math.Max(a, b)))
+            .Sample(v => AssertSameText(-v == 0 ? v : (v.GetHashCode() & 1) == 0 ? v : -v), iter: 200_000);
+    }
+
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(-1e-300)]
+    [InlineData(1.0)]
+    [InlineData(0.5)]
+    [InlineData(0.1)]
+    [InlineData(1e-5)]
+    [InlineData(0.0001)]
+    [InlineData(1e14)]
+    [InlineData(1e15)]
+    [InlineData(123456789012345.6)]
+    [InlineData(9007199254740991.0)]
+    [InlineData(1.7976931348623157e308)]
+    [InlineData(4.9e-324)]
+    [InlineData(2.2250738585072014e-308)]
+    [InlineData(double.NaN)]
+    [InlineData(double.PositiveInfinity)]
+    [InlineData(0.3333333333333333)]
+    [InlineData(2.0 / 3)]
+    [InlineData(1.0 - 1e-16)]
+    public void Edge_values_are_written_as_the_runtime_writes_them(double value) => AssertSameText(value);
+}

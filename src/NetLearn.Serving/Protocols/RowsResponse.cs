@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Buffers.Text;
 using System.Runtime.CompilerServices;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -11,7 +10,7 @@ namespace NetLearn.Serving.Protocols;
 /// written straight into the response buffer: the parts that never change for a model version (the head, the class
 /// list, each class label as JSON) are encoded once by <see cref="Utf8JsonWriter"/> and kept, each row's label is copied
 /// from that table by class index, and probabilities are formatted exactly as <see cref="Utf8JsonWriter"/> formats them
-/// (shortest round-trip text, <see cref="Utf8Formatter"/>). The bytes are identical to
+/// (shortest round-trip text, by <see cref="ShortestDouble"/>). The bytes are identical to
 /// <see cref="JsonOutputs.WriteRows"/>'s; anything else (regressors, labels without probabilities, a non-finite
 /// probability) is left to it.
 /// </summary>
@@ -76,7 +75,7 @@ internal static class RowsResponse
                     span[n++] = (byte)',';
                 }
 
-                if (!Utf8Formatter.TryFormat(row[k], span[n..], out int written))
+                if (!ShortestDouble.TryFormat(row[k], span[n..], out int written))
                 {
                     throw new InvalidOperationException("A probability did not fit its reserved bytes");
                 }
