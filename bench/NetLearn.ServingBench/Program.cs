@@ -75,6 +75,18 @@ var stages = new (string Name, Action Run)[]
         output.ResetWrittenCount();
         RowsResponse.TryWrite(output, version, prediction);
     }),
+    ("ShortestDouble only (probabilities)", () =>
+    {
+        Span<byte> scratch = stackalloc byte[32];
+        var p = prediction.Probabilities!;
+        for (int r = 0; r < p.Rows; r++)
+        {
+            foreach (double v in p.Row(r))
+            {
+                ShortestDouble.TryFormat(v, scratch, out _);
+            }
+        }
+    }),
     ("double.TryFormat only (probabilities)", () =>
     {
         Span<byte> scratch = stackalloc byte[32];

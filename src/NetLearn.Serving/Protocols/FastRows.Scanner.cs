@@ -16,6 +16,11 @@ internal static partial class FastRows
     private static int ScanRows(ReadOnlySpan<byte> json, byte[][] names, Scratch scratch)
     {
         int columns = names.Length;
+        if (!PlainNames(names))
+        {
+            return -1;
+        }
+
         int i = SkipSpace(json, 0);
         if (At(json, i) != '{')
         {
@@ -70,15 +75,21 @@ internal static partial class FastRows
                 }
 
                 i++;
-                int keyLength = json[i..].IndexOfAny((byte)'"', (byte)'\\');
-                if (keyLength < 0 || json[i + keyLength] != '"')
+                int c = expected;
+                int keyLength = names[c].Length;
+                if (!json[i..].StartsWith(names[c]) || At(json, i + keyLength) != '"')
                 {
-                    return -1;
+                    // Not the next column in schema order: find the key's end, then its column.
+                    keyLength = json[i..].IndexOfAny((byte)'"', (byte)'\\');
+                    if (keyLength < 0 || json[i + keyLength] != '"')
+                    {
+                        return -1;
+                    }
+
+                    c = FindName(json.Slice(i, keyLength), names);
                 }
 
-                var key = json.Slice(i, keyLength);
-                int c = FindName(key, names, expected);
-                if (c < 0 || scratch.Seen[c] == row + 1 || key.IndexOfAnyInRange((byte)0, (byte)0x1F) >= 0)
+                if (c < 0 || scratch.Seen[c] == row + 1)
                 {
                     return -1;
                 }
@@ -180,23 +191,34 @@ internal static partial class FastRows
         return end + 2;
     }
 
-    private static int FindName(ReadOnlySpan<byte> key, byte[][] names, int expected)
+    private static int FindName(ReadOnlySpan<byte> key, byte[][] names)
     {
-        // Clients send the columns in the same order in every row, usually the schema's: try the next one first.
-        if (key.SequenceEqual(names[expected]))
-        {
-            return expected;
-        }
-
         for (int c = 0; c < names.Length; c++)
         {
-            if (c != expected && key.SequenceEqual(names[c]))
+            if (key.SequenceEqual(names[c]))
             {
                 return c;
             }
         }
 
         return -1;
+    }
+
+    /// <summary>
+    /// True when no column name holds a quote, a backslash or a control character: only then is a key whose bytes equal a
+    /// name, closed by a quote, exactly that name in valid JSON (names with such characters are left to the reader).
+    /// </summary>
+    private static bool PlainNames(byte[][] names)
+    {
+        foreach (byte[] name in names)
+        {
+            if (name.AsSpan().IndexOfAny((byte)'"', (byte)'\\') >= 0 || name.AsSpan().IndexOfAnyInRange((byte)0, (byte)0x1F) >= 0)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static int At(ReadOnlySpan<byte> json, int i) => (uint)i < (uint)json.Length ? json[i] : -1;
