@@ -41,7 +41,25 @@ var stages = new (string Name, Action Run)[]
 {
     ("JsonDocument.Parse (old path)", () => JsonDocument.Parse(bodyBytes).Dispose()),
     ("JsonDocument rows -> InputBatch (old path)", () => JsonInputs.Rows(body.RootElement.GetProperty("rows"), model.InputSchema, "rows")),
-    ("Utf8JsonReader -> InputBatch (fast path)", () => FastRows.TryRead(bodyBytes, model.InputSchema, out _)),
+    ("FastRows.TryRead -> InputBatch (fast path)", () => FastRows.TryRead(bodyBytes, model.InputSchema, out _)),
+    ("Utf8JsonReader tokens only (no numbers)", () =>
+    {
+        var r = new Utf8JsonReader(bodyBytes);
+        while (r.Read())
+        {
+        }
+    }),
+    ("Utf8JsonReader tokens + TryGetDouble", () =>
+    {
+        var r = new Utf8JsonReader(bodyBytes);
+        while (r.Read())
+        {
+            if (r.TokenType == JsonTokenType.Number)
+            {
+                r.TryGetDouble(out _);
+            }
+        }
+    }),
     ("InputBatch -> Table", () => batch.ToTable()),
     ("model.Predict", () => model.Predict(table)),
     ("model.PredictProba", () => model.PredictProba(table)),
@@ -51,6 +69,35 @@ var stages = new (string Name, Action Run)[]
         output.ResetWrittenCount();
         using var w = new Utf8JsonWriter(output);
         JsonOutputs.WriteRows(w, version, prediction);
+    }),
+    ("write response (RowsResponse, direct)", () =>
+    {
+        output.ResetWrittenCount();
+        RowsResponse.TryWrite(output, version, prediction);
+    }),
+    ("ShortestDouble only (probabilities)", () =>
+    {
+        Span<byte> scratch = stackalloc byte[32];
+        var p = prediction.Probabilities!;
+        for (int r = 0; r < p.Rows; r++)
+        {
+            foreach (double v in p.Row(r))
+            {
+                ShortestDouble.TryFormat(v, scratch, out _);
+            }
+        }
+    }),
+    ("double.TryFormat only (probabilities)", () =>
+    {
+        Span<byte> scratch = stackalloc byte[32];
+        var p = prediction.Probabilities!;
+        for (int r = 0; r < p.Rows; r++)
+        {
+            foreach (double v in p.Row(r))
+            {
+                v.TryFormat(scratch, out _, default, CultureInfo.InvariantCulture);
+            }
+        }
     }),
 };
 foreach (var (name, run) in stages)

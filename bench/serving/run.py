@@ -10,7 +10,8 @@ Same data (5,000 x 10, 3 classes, seed 0), same model family on both sides (stan
 probabilities). wrk (2 threads; 1 for one connection) on loopback at 1, 16 and 64 connections. Every server may use
 both cores: NetLearn is one process (thread pool), the Python servers run 2 workers. `measure` also times in-process
 Predict on the same model in the same run (bench/NetLearn.ServingBench). With NETLEARN_BASELINE_CLI=path/to/netlearn.dll
-an earlier build's server is measured too (before/after a change).
+an earlier build's server is measured too (before/after a change). NetLearn runs with DOTNET_TC_CallCountingDelayMs=0,
+as the Dockerfile sets it.
 """
 import json
 import os
@@ -101,6 +102,11 @@ def measure(work, model, seconds):
     if os.environ.get("NETLEARN_BASELINE_CLI"):
         # An earlier build of the server (e.g. the commit before a change), measured in the same run for a before/after.
         servers["NetLearn (baseline build)"] = (["dotnet", os.environ["NETLEARN_BASELINE_CLI"], "serve", "--model", nlm, "--name", "m", "--port", "{port}"], {})
+    # NetLearn's servers run with the Dockerfile's JIT setting: tier up hot methods without the default 100 ms call-counting
+    # delay, which steady load keeps extending (docs/decisions.md, issue 7).
+    for name in servers:
+        if name.startswith("NetLearn"):
+            servers[name][1]["DOTNET_TC_CallCountingDelayMs"] = "0"
     results = []
     for name, (command, extra) in servers.items():
         port = free_port()

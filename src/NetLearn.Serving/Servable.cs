@@ -51,23 +51,35 @@ public abstract class Servable : IDisposable
 /// <summary>Predictions for a range of rows: values, and class probabilities for classifiers.</summary>
 public sealed class Prediction
 {
+    // Shared with every slice, so the label column is built at most once per batch.
+    private readonly Lazy<Column> _values;
+
     /// <summary>Creates a prediction over all rows of <paramref name="values"/>.</summary>
     public Prediction(Column values, Matrix? probabilities)
-        : this(values, probabilities, 0, values?.Length ?? 0)
+        : this(new Lazy<Column>(values ?? throw new ArgumentNullException(nameof(values))), null, probabilities, 0, values.Length)
     {
     }
 
-    private Prediction(Column values, Matrix? probabilities, int start, int rows)
+    /// <summary>
+    /// A classifier's prediction given as class indices into <paramref name="classes"/> (the label column is built only
+    /// if something asks for <see cref="Values"/>; the JSON writers take the labels from the indices directly).
+    /// </summary>
+    internal Prediction(Column classes, int[] classIndex, Matrix? probabilities)
+        : this(new Lazy<Column>(() => classes.Take(classIndex), LazyThreadSafetyMode.PublicationOnly), classIndex, probabilities, 0, classIndex.Length)
     {
-        ArgumentNullException.ThrowIfNull(values);
-        Values = values;
+    }
+
+    private Prediction(Lazy<Column> values, int[]? classIndex, Matrix? probabilities, int start, int rows)
+    {
+        _values = values;
+        ClassIndex = classIndex;
         Probabilities = probabilities;
         Start = start;
         Rows = rows;
     }
 
     /// <summary>The predicted values (labels or numbers); rows <see cref="Start"/> to <see cref="Start"/> + <see cref="Rows"/> belong to this prediction.</summary>
-    public Column Values { get; }
+    public Column Values => _values.Value;
 
     /// <summary>Class probabilities (rows × classes), same row range; <c>null</c> for regressors.</summary>
     public Matrix? Probabilities { get; }
@@ -78,8 +90,11 @@ public sealed class Prediction
     /// <summary>Number of rows.</summary>
     public int Rows { get; }
 
+    /// <summary>For classifiers answering by class index: each row's index into the classes, same row range as <see cref="Values"/>.</summary>
+    internal int[]? ClassIndex { get; }
+
     /// <summary>A view of <paramref name="count"/> rows from <paramref name="offset"/> (no copy).</summary>
-    public Prediction Slice(int offset, int count) => new(Values, Probabilities, Start + offset, count);
+    public Prediction Slice(int offset, int count) => new(_values, ClassIndex, Probabilities, Start + offset, count);
 }
 
 /// <summary>A NetLearn model (<c>.nlm</c>): any <see cref="IPredictor"/> or <see cref="IClassifier"/> from <c>ModelRegistry</c>.</summary>
@@ -137,7 +152,7 @@ public sealed class NlmServable : Servable
                 index[i] = TensorPrimitives.IndexOfMax<double>(probabilities.Row(i));
             }
 
-            return new Prediction(_classifier.Classes.Take(index), probabilities);
+            return new Prediction(_classifier.Classes, index, probabilities);
         }
 
         var values = _predictor.Predict(table);

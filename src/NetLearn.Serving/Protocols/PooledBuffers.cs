@@ -9,7 +9,7 @@ internal sealed class PooledBuffer : IBufferWriter<byte>, IDisposable
     private byte[] _array;
     private int _written;
 
-    public PooledBuffer(int initialSize = 4096)
+    public PooledBuffer(int initialSize = 16384)
     {
         _array = ArrayPool<byte>.Shared.Rent(initialSize);
     }

@@ -15,6 +15,9 @@ internal sealed class RestApi(ModelRepository repository, ServerMetrics metrics,
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     private static readonly JsonDocumentOptions ReaderOptions = new() { MaxDepth = 64 };
 
+    // The named-column answer's writer; answers written by it may instead be written directly (RowsResponse).
+    private static readonly Action<Utf8JsonWriter, ModelVersion, Prediction> RowsWriter = JsonOutputs.WriteRows;
+
     // One writer per thread, reset onto each response's buffer (writing is synchronous, so it is never shared).
     [ThreadStatic]
     private static Utf8JsonWriter? _writer;
@@ -81,21 +84,29 @@ internal sealed class RestApi(ModelRepository repository, ServerMetrics metrics,
     /// Writes a JSON response: serialised into a pooled buffer first, so the response has a Content-Length (no chunked
     /// encoding) and is handed to Kestrel in one write.
     /// </summary>
-    private static async Task WriteAsync(HttpContext context, int status, Action<Utf8JsonWriter> write)
+    /// <param name="context">The request.</param>
+    /// <param name="status">The status code.</param>
+    /// <param name="write">Writes the body with a <see cref="Utf8JsonWriter"/>.</param>
+    /// <param name="direct">Optionally writes the same body's bytes directly; when it returns false (having written
+    /// nothing), <paramref name="write"/> does.</param>
+    private static async Task WriteAsync(HttpContext context, int status, Action<Utf8JsonWriter> write, Func<PooledBuffer, bool>? direct = null)
     {
         context.Response.StatusCode = status;
         context.Response.ContentType = "application/json";
         using var buffer = new PooledBuffer();
-        var writer = _writer ??= new Utf8JsonWriter(buffer, WriterOptions);
-        writer.Reset(buffer);
-        try
+        if (direct is null || !direct(buffer))
         {
-            write(writer);
-            writer.Flush();
-        }
-        finally
-        {
-            writer.Reset(PooledBuffer.Detached);
+            var writer = _writer ??= new Utf8JsonWriter(buffer, WriterOptions);
+            writer.Reset(buffer);
+            try
+            {
+                write(writer);
+                writer.Flush();
+            }
+            finally
+            {
+                writer.Reset(PooledBuffer.Detached);
+            }
         }
 
         context.Response.ContentLength = buffer.WrittenCount;
@@ -419,7 +430,7 @@ internal sealed class RestApi(ModelRepository repository, ServerMetrics metrics,
         {
             if (FastRows.TryRead(bytes.Span, servable.InputSchema, out var fast))
             {
-                return (fast!, JsonOutputs.WriteRows);
+                return (fast!, RowsWriter);
             }
 
             using var document = JsonDocument.Parse(bytes, ReaderOptions);
@@ -428,7 +439,7 @@ internal sealed class RestApi(ModelRepository repository, ServerMetrics metrics,
             {
                 if (body.TryGetProperty("rows", out var rows))
                 {
-                    return (JsonInputs.Rows(rows, servable.InputSchema, "rows"), JsonOutputs.WriteRows);
+                    return (JsonInputs.Rows(rows, servable.InputSchema, "rows"), RowsWriter);
                 }
 
                 if (body.TryGetProperty("instances", out var instances))
@@ -508,7 +519,7 @@ internal sealed class RestApi(ModelRepository repository, ServerMetrics metrics,
                 }
             }
 
-            await WriteAsync(context, 200, w => write(w, resolved, prediction)).ConfigureAwait(false);
+            await WriteAsync(context, 200, w => write(w, resolved, prediction), write == RowsWriter ? b => RowsResponse.TryWrite(b, resolved, prediction) : null).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
