@@ -9,7 +9,9 @@ Same data (5,000 x 10, 3 classes, seed 0), same model family on both sides (stan
 100-tree random forest), same request body ({"rows": [...]} with 1 or 64 rows), same answer shape (labels, classes,
 probabilities). wrk (2 threads; 1 for one connection) on loopback at 1, 16 and 64 connections. Every server may use
 both cores: NetLearn is one process (thread pool), the Python servers run 2 workers. `measure` also times in-process
-Predict on the same model in the same run (bench/NetLearn.ServingBench). With NETLEARN_BASELINE_CLI=path/to/netlearn.dll
+Predict on the same model in the same run (bench/NetLearn.ServingBench), and NetLearn's Open Inference Protocol REST
+endpoint with the same 64 rows as one [64, F] FP64 tensor in the binary tensor data extension (labels and probabilities
+asked for as binary outputs; post_binary.lua). With NETLEARN_BASELINE_CLI=path/to/netlearn.dll
 an earlier build's server is measured too (before/after a change). NetLearn runs with DOTNET_TC_CallCountingDelayMs=0,
 as the Dockerfile sets it.
 """
@@ -18,6 +20,7 @@ import os
 import re
 import signal
 import socket
+import struct
 import subprocess
 import sys
 import time
@@ -33,6 +36,7 @@ MODELS = {
     "forest": ("random-forest-classifier", ["n_estimators=100", "random_state=0"], "sklearn_forest.pkl", "random forest, 100 trees"),
 }
 SERVERS = ["NetLearn", "FastAPI+uvicorn (2 workers)", "Flask+gunicorn (2 workers)"]
+V2_BINARY = "NetLearn, V2 binary tensors"
 
 
 def free_port():
@@ -69,11 +73,27 @@ def parse_wrk(text):
             "socket_errors": socket_errors.group(1) if socket_errors else ""}
 
 
-def wrk(url, body, connections, seconds):
+def wrk(url, body, connections, seconds, script="post.lua", header_length=None):
     env = dict(os.environ, BODY=body)
+    if header_length is not None:
+        env["HEADER_LENGTH"] = str(header_length)
     out = subprocess.run(["wrk", "-t", "2" if connections > 1 else "1", "-c", str(connections), "-d", f"{seconds}s", "--latency",
-                          "-s", os.path.join(HERE, "post.lua"), url], env=env, capture_output=True, text=True, check=True).stdout
+                          "-s", os.path.join(HERE, script), url], env=env, capture_output=True, text=True, check=True).stdout
     return parse_wrk(out)
+
+
+def binary_body(work, rows_file):
+    """The rows of a named-column body as one Open Inference Protocol [N, F] FP64 tensor in binary form (JSON header,
+    then the little-endian doubles), asking for both outputs as binary data. Returns (path, JSON header length)."""
+    rows = json.load(open(rows_file))["rows"]
+    columns = list(rows[0])
+    data = struct.pack(f"<{len(rows) * len(columns)}d", *[row[c] for row in rows for c in columns])
+    header = json.dumps({"inputs": [{"name": "input", "shape": [len(rows), len(columns)], "datatype": "FP64", "parameters": {"binary_data_size": len(data)}}],
+                         "outputs": [{"name": "predictions", "parameters": {"binary_data": True}}, {"name": "probabilities", "parameters": {"binary_data": True}}]}).encode()
+    path = os.path.join(work, f"body_{len(rows)}_v2.bin")
+    with open(path, "wb") as f:
+        f.write(header + data)
+    return path, len(header)
 
 
 def prepare(work):
@@ -93,6 +113,7 @@ def measure(work, model, seconds):
     estimator, _, pickle_file, _ = MODELS[model]
     nlm = os.path.join(work, f"{model}.nlm")
     bodies = {n: os.path.join(work, f"body_{n}.json") for n in (1, 64)}
+    binary = binary_body(work, bodies[64])
     inproc = json.loads(subprocess.run(["dotnet", INPROC, "inproc", nlm, bodies[64], "3"], capture_output=True, text=True, check=True).stdout)
     servers = {
         "NetLearn": (["dotnet", CLI, "serve", "--model", nlm, "--name", "m", "--port", "{port}"], {}),
@@ -119,6 +140,12 @@ def measure(work, model, seconds):
                 wrk(url, body, 16, 2)  # warm-up (JIT, pools, caches)
                 for connections in (1, 16, 64):
                     results.append(dict(wrk(url, body, connections, seconds), server=name, rows=rows, connections=connections))
+            if name == "NetLearn":
+                # The same 64 rows through the Open Inference Protocol's binary tensor data extension.
+                v2 = f"http://127.0.0.1:{port}/v2/models/m/infer"
+                wrk(v2, binary[0], 16, 2, "post_binary.lua", binary[1])
+                for connections in (1, 16, 64):
+                    results.append(dict(wrk(v2, binary[0], connections, seconds, "post_binary.lua", binary[1]), server=V2_BINARY, rows=64, connections=connections))
         finally:
             os.killpg(process.pid, signal.SIGTERM)
             process.wait(timeout=30)
@@ -142,13 +169,16 @@ def table(work, models=None):
         print("|---|---:|---:|---:|---:|---:|---:|---:|---|---|")
         for (name, rows, connections), r in results.items():
             ours = results[("NetLearn", rows, connections)]
-            ratio = "" if name == "NetLearn" else f"{ours['rps'] / r['rps']:.1f}×"
-            p99_ok = "" if name == "NetLearn" else ("yes" if ours["p99"] <= r["p99"] else "**no**")
+            mine = name in ("NetLearn", V2_BINARY)
+            ratio = "" if mine else f"{ours['rps'] / r['rps']:.1f}×"
+            p99_ok = "" if mine else ("yes" if ours["p99"] <= r["p99"] else "**no**")
             errors = f"{r['errors'] or ''} {r['socket_errors']}".strip()
             print(f"| {name} | {rows} | {connections} | {r['rps']:,.0f} | {r['rps'] * rows:,.0f} | {r['p50'] * 1000:.2f} | {r['p99'] * 1000:.2f} | {ratio} | {p99_ok} | {errors} |")
-        best = max(results[("NetLearn", 64, c)]["rps"] for c in (1, 16, 64)) * 64
         print()
-        print(f"NetLearn server, 64-row requests: best {best:,.0f} rows/s = {best / inproc:.0%} of in-process `Predict` rows/s")
+        for label, server in (("named-column JSON", "NetLearn"), ("V2 binary tensors", V2_BINARY)):
+            if (server, 64, 1) in results:
+                best = max(results[(server, 64, c)]["rps"] for c in (1, 16, 64)) * 64
+                print(f"NetLearn server, 64-row requests, {label}: best {best:,.0f} rows/s = {best / inproc:.0%} of in-process `Predict` rows/s  ")
         print()
 
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using NetLearn.Data;
+using NetLearn.LinearAlgebra;
 
 namespace NetLearn.Serving;
 
@@ -11,6 +12,9 @@ namespace NetLearn.Serving;
 /// </summary>
 public sealed class InputBatch
 {
+    [ThreadStatic]
+    private static Matrix? _matrix;
+
     private readonly double[]?[] _numbers;
     private readonly string?[]?[] _texts;
 
@@ -152,6 +156,32 @@ public sealed class InputBatch
         }
 
         return new Table(columns);
+    }
+
+    /// <summary>
+    /// The rows as a row-major matrix in schema order when every column is numeric (else <c>null</c>): a per-thread
+    /// buffer, reused for the next batch of the same shape on this thread, so it is valid until then.
+    /// </summary>
+    internal Matrix? ToMatrix()
+    {
+        int columns = Schema.Count;
+        var matrix = _matrix is { } m && m.Rows == Rows && m.Columns == columns ? m : null;
+        for (int c = 0; c < columns; c++)
+        {
+            if (_numbers[c] is not { } numbers)
+            {
+                return null;
+            }
+
+            matrix ??= _matrix = new Matrix(Rows, columns);
+            var data = matrix.AsSpan();
+            for (int r = 0, at = c; r < Rows; r++, at += columns)
+            {
+                data[at] = numbers[r];
+            }
+        }
+
+        return matrix;
     }
 
     /// <summary>Joins batches of the same schema, rows in order (the dynamic batcher's step).</summary>

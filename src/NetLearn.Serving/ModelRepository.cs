@@ -74,9 +74,12 @@ public sealed class ModelVersion : IAsyncDisposable
 
     private Action<int>? OnRun { get; }
 
-    /// <summary>Predicts, through the dynamic batcher when batching is on.</summary>
+    /// <summary>
+    /// Predicts, through the dynamic batcher when batching is on; <paramref name="outputs"/> lets the model skip what was
+    /// not asked for (batched requests compute everything, since they share one model pass).
+    /// </summary>
     /// <exception cref="NetLearnException">The rows cannot be used.</exception>
-    public async ValueTask<Prediction> PredictAsync(InputBatch batch)
+    public async ValueTask<Prediction> PredictAsync(InputBatch batch, PredictionOutputs outputs = PredictionOutputs.All)
     {
         ArgumentNullException.ThrowIfNull(batch);
         if (!Config.AllowMissing)
@@ -92,7 +95,7 @@ public sealed class ModelVersion : IAsyncDisposable
         Interlocked.Increment(ref _inFlight);
         try
         {
-            var prediction = Servable.Predict(batch);
+            var prediction = Servable.Predict(batch, outputs);
             OnRun?.Invoke(batch.Rows);
             return prediction;
         }

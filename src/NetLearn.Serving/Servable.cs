@@ -35,6 +35,14 @@ public abstract class Servable : IDisposable
     /// <exception cref="NetLearnException">The rows cannot be used (the message says why); a client error.</exception>
     public abstract Prediction Predict(InputBatch batch);
 
+    /// <summary>
+    /// Predicts every row of <paramref name="batch"/>, computing only <paramref name="outputs"/> where the model can skip
+    /// work (labels without probabilities or probabilities without labels); an output that was not asked for may still
+    /// be present when it comes for free. The default computes everything.
+    /// </summary>
+    /// <exception cref="NetLearnException">The rows cannot be used (the message says why); a client error.</exception>
+    public virtual Prediction Predict(InputBatch batch, PredictionOutputs outputs) => Predict(batch);
+
     /// <summary>Releases native resources, if any.</summary>
     public void Dispose()
     {
@@ -46,6 +54,20 @@ public abstract class Servable : IDisposable
     protected virtual void Dispose(bool disposing)
     {
     }
+}
+
+/// <summary>The outputs a request asks for (the Open Inference Protocol's requested outputs).</summary>
+[Flags]
+public enum PredictionOutputs
+{
+    /// <summary>The predicted values (labels for classifiers).</summary>
+    Labels = 1,
+
+    /// <summary>Class probabilities (classifiers only).</summary>
+    Probabilities = 2,
+
+    /// <summary>Everything the model predicts.</summary>
+    All = Labels | Probabilities,
 }
 
 /// <summary>Predictions for a range of rows: values, and class probabilities for classifiers.</summary>
@@ -66,6 +88,12 @@ public sealed class Prediction
     /// </summary>
     internal Prediction(Column classes, int[] classIndex, Matrix? probabilities)
         : this(new Lazy<Column>(() => classes.Take(classIndex), LazyThreadSafetyMode.PublicationOnly), classIndex, probabilities, 0, classIndex.Length)
+    {
+    }
+
+    /// <summary>A prediction whose values are computed only if something asks for them (<paramref name="rows"/> rows).</summary>
+    internal Prediction(Func<Column> values, int rows, Matrix? probabilities)
+        : this(new Lazy<Column>(values, LazyThreadSafetyMode.ExecutionAndPublication), null, probabilities, 0, rows)
     {
     }
 
@@ -138,27 +166,42 @@ public sealed class NlmServable : Servable
     public override JsonObject Manifest => _manifest;
 
     /// <inheritdoc />
-    public override Prediction Predict(InputBatch batch)
+    public override Prediction Predict(InputBatch batch) => Predict(batch, PredictionOutputs.All);
+
+    /// <inheritdoc />
+    public override Prediction Predict(InputBatch batch, PredictionOutputs outputs)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        var table = batch.ToTable();
         if (_labelsAreArgMax)
         {
             // One model pass: the labels are the most probable classes, exactly as the model's own Predict derives them.
-            var probabilities = _classifier!.PredictProba(table);
+            var probabilities = PredictProba(batch);
             var index = new int[probabilities.Rows];
             for (int i = 0; i < index.Length; i++)
             {
                 index[i] = TensorPrimitives.IndexOfMax<double>(probabilities.Row(i));
             }
 
-            return new Prediction(_classifier.Classes, index, probabilities);
+            return new Prediction(_classifier!.Classes, index, probabilities);
         }
 
-        var values = _predictor.Predict(table);
+        var table = batch.ToTable();
         // Classifiers fitted without probabilities (an SVM without probability=true, LinearSVC) answer with labels only.
-        return new Prediction(values, _classifier is { } classifier && classifier.SupportsProbabilities() ? classifier.PredictProba(table) : null);
+        var proba = (outputs & PredictionOutputs.Probabilities) != 0 && _classifier is { } classifier && classifier.SupportsProbabilities() ? classifier.PredictProba(table) : null;
+        if ((outputs & PredictionOutputs.Labels) == 0 && proba is not null)
+        {
+            // Probabilities only: the labels are computed only if a writer asks for them after all.
+            return new Prediction(() => _predictor.Predict(table), batch.Rows, proba);
+        }
+
+        return new Prediction(_predictor.Predict(table), proba);
     }
+
+    // Probabilities straight from the request's numeric columns when the model takes a matrix (no table, no column objects).
+    private Matrix PredictProba(InputBatch batch) =>
+        _classifier is IMatrixClassifier matrixClassifier && batch.ToMatrix() is { } matrix && matrixClassifier.TryPredictProba(matrix) is { } proba
+            ? proba
+            : _classifier!.PredictProba(batch.ToTable());
 
     /// <summary>
     /// Classifiers whose <c>Predict</c> is, by construction, the first most probable class of <c>PredictProba</c> (logistic

@@ -28,6 +28,7 @@ public sealed class PythonClientTests
         await python.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(90));
         Assert.True(python.ExitCode == 0, $"python failed: {await stderr}");
         var r = JsonNode.Parse(await stdout)!;
+        double[] expected = TestModels.Iris.PredictProba(TestModels.IrisTable([[5.1, 3.5, 1.4, 0.2], [6.3, 3.3, 6.0, 2.5]])).AsSpan().ToArray();
 
         Assert.Equal("netlearn", r["server"]!["name"]!.GetValue<string>());
         Assert.Equal(200, r["live_status"]!.GetValue<int>());
@@ -39,12 +40,19 @@ public sealed class PythonClientTests
         Assert.Contains("4 input columns", r["bad"]!["error"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Equal("setosa", r["tf"]!["predictions"]![0]!["predictions"]!.GetValue<string>());
 
+        // The binary tensor data extension, built by hand with requests to the published spec.
+        Assert.Equal(200, r["bin_status"]!.GetValue<int>());
+        Assert.Equal("application/octet-stream", r["bin_content_type"]!.GetValue<string>());
+        Assert.Equal("py-bin", r["bin_id"]!.GetValue<string>());
+        Assert.Equal(["setosa", "virginica"], r["bin_labels"]!.AsArray().Select(v => v!.GetValue<string>()));
+        Assert.Equal(expected, r["bin_proba"]!.AsArray().Select(v => v!.GetValue<double>()));
+        Assert.Equal(0, r["bin_left_over"]!.GetValue<int>());
+
         Assert.True(r["grpc_live"]!.GetValue<bool>());
         Assert.True(r["grpc_ready"]!.GetValue<bool>());
         Assert.Equal(TestModels.IrisColumns, r["grpc_inputs"]!.AsArray().Select(v => v!.GetValue<string>()));
         Assert.Equal("g-1", r["grpc_id"]!.GetValue<string>());
         Assert.Equal(["setosa", "virginica"], r["grpc_labels"]!.AsArray().Select(v => v!.GetValue<string>()));
-        double[] expected = TestModels.Iris.PredictProba(TestModels.IrisTable([[5.1, 3.5, 1.4, 0.2], [6.3, 3.3, 6.0, 2.5]])).AsSpan().ToArray();
         Assert.Equal(expected, r["grpc_proba"]!.AsArray().Select(v => v!.GetValue<double>()));
         Assert.Equal("INVALID_ARGUMENT", r["grpc_error"]!.GetValue<string>());
         Directory.Delete(work, true);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Numerics.Tensors;
 using NetLearn.Data;
 using NetLearn.Estimators;
@@ -508,13 +509,17 @@ internal sealed class LogisticObjective
 }
 
 /// <summary>A fitted <see cref="LogisticRegression"/>.</summary>
-public sealed class LogisticRegressionModel : FittedModel<LogisticRegressionOptions>, IDecisionFunction
+public sealed class LogisticRegressionModel : FittedModel<LogisticRegressionOptions>, IDecisionFunction, IMatrixClassifier
 {
+    // The intercepts as an array, for the row kernels (Intercept is a read-only view of it).
+    private readonly double[] _intercept;
+
     internal LogisticRegressionModel(LogisticRegressionOptions options, Schema inputSchema, Column classes, Matrix coefficients, double[] intercept, int iterations, bool converged)
         : base(options, inputSchema)
     {
         Classes = classes;
         Coefficients = coefficients;
+        _intercept = intercept;
         Intercept = intercept;
         Iterations = iterations;
         Converged = converged;
@@ -572,15 +577,26 @@ public sealed class LogisticRegressionModel : FittedModel<LogisticRegressionOpti
     public Matrix PredictProba(Matrix features)
     {
         ArgumentNullException.ThrowIfNull(features);
-        var scores = features.MultiplyTransposed(Coefficients);
+        if (features.Columns != Coefficients.Columns)
+        {
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Expected {Coefficients.Columns} feature columns, got {features.Columns}."), nameof(features));
+        }
+
         var proba = new Matrix(features.Rows, Classes.Length);
-        double[] intercept = [.. Intercept];
+        // One row of scores at a time (X·coefᵀ row by row, as Matrix.MultiplyTransposed computes it), no scores matrix.
+        int k = Coefficients.Rows;
+        Span<double> s = k <= 256 ? stackalloc double[k] : new double[k];
         for (int i = 0; i < features.Rows; i++)
         {
-            var s = scores.Row(i);
-            TensorPrimitives.Add(s, intercept, s);
+            var row = features.Row(i);
+            for (int c = 0; c < k; c++)
+            {
+                s[c] = TensorPrimitives.Dot(row, Coefficients.Row(c));
+            }
+
+            TensorPrimitives.Add(s, _intercept, s);
             var target = proba.Row(i);
-            if (Coefficients.Rows == 1)
+            if (k == 1)
             {
                 double p1 = LogisticObjective.Sigmoid(s[0]);
                 target[0] = 1.0 - p1;
@@ -607,6 +623,19 @@ public sealed class LogisticRegressionModel : FittedModel<LogisticRegressionOpti
 
         return proba;
     }
+
+    /// <inheritdoc />
+    public Matrix? TryPredictProba(Matrix features)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        // Missing or infinite values: PredictProba(Table) refuses them with the column and row named.
+        return InputSchema.Columns.Any(c => c.Kind != ColumnKind.Numeric) || features.AsSpan().IndexOfAnyExceptInRange(double.MinValue, double.MaxValue) >= 0
+            ? null
+            : PredictProba(features);
+    }
+
+    /// <summary>Labels from a numeric matrix whose columns are in <c>FeatureNames</c> order (what <see cref="Predict(Table)"/> computes).</summary>
+    internal Column Predict(Matrix features) => Labels.Decode(ArgMax(PredictProba(features)), Classes.Name);
 
     /// <inheritdoc />
     public Column Predict(Table features) => Labels.Decode(ArgMax(PredictProba(features)), Classes.Name);

@@ -1,5 +1,6 @@
 using NetLearn.Data;
 using NetLearn.Estimators;
+using NetLearn.Linear;
 using NetLearn.LinearAlgebra;
 using NetLearn.ModelFiles;
 
@@ -117,7 +118,11 @@ public class PipelineModel : ICompositeModel, ITransformerModel, IPredictor
     {
         InputSchema = inputSchema;
         Steps = steps;
+        Plan = NumericPlan.TryCreate(this);
     }
+
+    /// <summary>The transformer steps compiled to per-column arithmetic, when they are all element-wise numeric (else null).</summary>
+    internal NumericPlan? Plan { get; }
 
     /// <summary>The fitted steps in order.</summary>
     public IReadOnlyList<(string Name, IModel Model)> Steps { get; }
@@ -165,9 +170,29 @@ public class PipelineModel : ICompositeModel, ITransformerModel, IPredictor
     }
 
     /// <inheritdoc />
-    public Column Predict(Table features) => Final is IPredictor predictor
-        ? predictor.Predict(Transform(features))
-        : throw new InvalidOperationException("This pipeline ends in a transformer; call Transform instead of Predict.");
+    public Column Predict(Table features)
+    {
+        if (Final is not IPredictor predictor)
+        {
+            throw new InvalidOperationException("This pipeline ends in a transformer; call Transform instead of Predict.");
+        }
+
+        // All-numeric element-wise steps before a logistic regression: no intermediate tables (same answer, bit for bit).
+        return predictor is LogisticRegressionModel logistic && ApplyPlan(features) is { } matrix
+            ? logistic.Predict(matrix)
+            : predictor.Predict(Transform(features));
+    }
+
+    /// <summary>
+    /// The final step's input matrix computed by <see cref="Plan"/> (a per-thread buffer), or null when there is no plan,
+    /// the table does not have the input columns as numbers, or a value comes out missing or infinite (the table path then
+    /// answers, or reports the problem, as before).
+    /// </summary>
+    private protected Matrix? ApplyPlan(Table features)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        return Plan is { } plan && NumericPlan.ToMatrix(features, InputSchema) is { } matrix ? plan.Apply(matrix) : null;
+    }
 
     /// <inheritdoc />
     public void Save(ModelWriter writer)
@@ -194,7 +219,7 @@ public class PipelineModel : ICompositeModel, ITransformerModel, IPredictor
 }
 
 /// <summary>A fitted pipeline whose last step is a classifier.</summary>
-public sealed class ClassifierPipelineModel : PipelineModel, IProbabilityOptional
+public sealed class ClassifierPipelineModel : PipelineModel, IProbabilityOptional, IMatrixClassifier
 {
     internal ClassifierPipelineModel(Schema inputSchema, IReadOnlyList<(string Name, IModel Model)> steps)
         : base(inputSchema, steps)
@@ -205,7 +230,18 @@ public sealed class ClassifierPipelineModel : PipelineModel, IProbabilityOptiona
     public Column Classes => ((IClassifier)Final).Classes;
 
     /// <inheritdoc />
-    public Matrix PredictProba(Table features) => ((IClassifier)Final).PredictProba(Transform(features));
+    public Matrix PredictProba(Table features) => Final is IMatrixClassifier final && ApplyPlan(features) is { } matrix && final.TryPredictProba(matrix) is { } proba
+        ? proba
+        : ((IClassifier)Final).PredictProba(Transform(features));
+
+    /// <inheritdoc />
+    public Matrix? TryPredictProba(Matrix features)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        return Final is IMatrixClassifier final && Plan is { } plan && features.Columns == plan.InputCount && plan.Apply(features) is { } matrix
+            ? final.TryPredictProba(matrix)
+            : null;
+    }
 
     /// <inheritdoc />
     public bool SupportsProbabilities => ((IClassifier)Final).SupportsProbabilities();

@@ -90,7 +90,7 @@ internal sealed class GrpcInferenceService(ServerState state, ILogger<GrpcInfere
             var servable = version.Servable;
             var outputs = Tensors.Requested(servable, [.. request.Outputs.Select(o => o.Name)]);
             var batch = Tensors.ToBatch(Decode(request), servable.InputSchema);
-            var prediction = await version.PredictAsync(batch).ConfigureAwait(false);
+            var prediction = await version.PredictAsync(batch, Tensors.ToOutputs(outputs)).ConfigureAwait(false);
             return Encode(version, prediction, request.Id, outputs);
         }
         catch (NetLearnException e)
@@ -178,7 +178,7 @@ internal sealed class GrpcInferenceService(ServerState state, ILogger<GrpcInfere
                 throw new DataValidationException($"Input '{input.Name}' has contents although raw_input_contents is used; use one or the other");
             }
 
-            var tensor = raw ? DecodeRaw(input, request.RawInputContents[i]) : DecodeContents(input);
+            var tensor = raw ? Tensors.DecodeBinary(input.Name, input.Datatype, [.. input.Shape], request.RawInputContents[i].Span) : DecodeContents(input);
             Tensors.CheckShape(input.Name, input.Datatype, [.. input.Shape], tensor.Count);
             result.Add(tensor);
         }
@@ -213,106 +213,14 @@ internal sealed class GrpcInferenceService(ServerState state, ILogger<GrpcInfere
             "INT64" => Numbers(c.Int64Contents.Select(v => (double)v), c.Int64Contents.Count),
             "UINT8" or "UINT16" or "UINT32" => Numbers(c.UintContents.Select((v, k) => Tensors.CheckInteger(name, type, v, k)), c.UintContents.Count),
             "UINT64" => Numbers(c.Uint64Contents.Select(v => (double)v), c.Uint64Contents.Count),
-            "FP32" => Numbers(c.Fp32Contents.Select((v, k) => Finite(name, v, k)), c.Fp32Contents.Count),
-            "FP64" => Numbers(c.Fp64Contents.Select((v, k) => Finite(name, v, k)), c.Fp64Contents.Count),
+            "FP32" => Numbers(c.Fp32Contents.Select((v, k) => Tensors.Finite(name, v, k)), c.Fp32Contents.Count),
+            "FP64" => Numbers(c.Fp64Contents.Select((v, k) => Tensors.Finite(name, v, k)), c.Fp64Contents.Count),
             "BYTES" => c.BytesContents.Count == 0 && HasContents(c)
                 ? throw new DataValidationException($"Input '{name}' has datatype BYTES but its contents are not in bytes_contents")
-                : new TensorInput(name, type, shape, null, [.. c.BytesContents.Select(b => Utf8(name, b.Span))], null),
+                : new TensorInput(name, type, shape, null, [.. c.BytesContents.Select(b => Tensors.Utf8(name, b.Span))], null),
             "FP16" => throw new DataValidationException($"Input '{name}': FP16 must be sent in raw_input_contents"),
             _ => throw new DataValidationException($"Input '{name}' has an unknown datatype"),
         };
-    }
-
-    private static TensorInput DecodeRaw(ModelInferRequest.Types.InferInputTensor input, ByteString bytes)
-    {
-        string name = input.Name, type = input.Datatype;
-        long[] shape = [.. input.Shape];
-        var span = bytes.Span;
-        if (type == "BYTES")
-        {
-            var strings = new List<string?>();
-            while (span.Length > 0)
-            {
-                if (span.Length < 4)
-                {
-                    throw new DataValidationException($"Input '{name}': raw BYTES content is truncated (each element needs a 4-byte length prefix)");
-                }
-
-                uint length = BinaryPrimitives.ReadUInt32LittleEndian(span);
-                if (length > span.Length - 4)
-                {
-                    throw new DataValidationException($"Input '{name}': raw BYTES element {strings.Count} says {length} bytes but only {span.Length - 4} remain");
-                }
-
-                strings.Add(Utf8(name, span.Slice(4, (int)length)));
-                span = span[(4 + (int)length)..];
-            }
-
-            return new TensorInput(name, type, shape, null, [.. strings], null);
-        }
-
-        int size = type switch
-        {
-            "BOOL" or "INT8" or "UINT8" => 1,
-            "INT16" or "UINT16" or "FP16" => 2,
-            "INT32" or "UINT32" or "FP32" => 4,
-            _ => 8,
-        };
-        if (span.Length % size != 0)
-        {
-            throw new DataValidationException($"Input '{name}': raw content of {span.Length} bytes is not a whole number of {type} elements ({size} bytes each)");
-        }
-
-        int n = span.Length / size;
-        if (type == "BOOL")
-        {
-            var flags = new bool[n];
-            for (int k = 0; k < n; k++)
-            {
-                flags[k] = span[k] != 0;
-            }
-
-            return new TensorInput(name, type, shape, null, null, flags);
-        }
-
-        var numbers = new double[n];
-        for (int k = 0; k < n; k++)
-        {
-            var e = span.Slice(k * size, size);
-            numbers[k] = type switch
-            {
-                "INT8" => (sbyte)e[0],
-                "UINT8" => e[0],
-                "INT16" => BinaryPrimitives.ReadInt16LittleEndian(e),
-                "UINT16" => BinaryPrimitives.ReadUInt16LittleEndian(e),
-                "FP16" => Finite(name, (double)BinaryPrimitives.ReadHalfLittleEndian(e), k),
-                "INT32" => BinaryPrimitives.ReadInt32LittleEndian(e),
-                "UINT32" => BinaryPrimitives.ReadUInt32LittleEndian(e),
-                "FP32" => Finite(name, BinaryPrimitives.ReadSingleLittleEndian(e), k),
-                "INT64" => BinaryPrimitives.ReadInt64LittleEndian(e),
-                "UINT64" => BinaryPrimitives.ReadUInt64LittleEndian(e),
-                _ => Finite(name, BinaryPrimitives.ReadDoubleLittleEndian(e), k),
-            };
-        }
-
-        return new TensorInput(name, type, shape, numbers, null, null);
-    }
-
-    private static double Finite(string name, double value, int index) =>
-        double.IsInfinity(value)
-            ? throw new DataValidationException(string.Create(CultureInfo.InvariantCulture, $"Input '{name}' element {index} is infinite; send finite numbers (NaN marks a missing value)"))
-            : value;
-
-    private static string Utf8(string name, ReadOnlySpan<byte> bytes)
-    {
-        try
-        {
-            return new UTF8Encoding(false, true).GetString(bytes);
-        }
-        catch (DecoderFallbackException)
-        {
-            throw new DataValidationException($"Input '{name}' has a BYTES element that is not valid UTF-8 text");
-        }
     }
 
     private static ModelInferResponse Encode(ModelVersion version, Prediction prediction, string id, (bool Predictions, bool Probabilities) outputs)

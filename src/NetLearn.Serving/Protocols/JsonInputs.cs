@@ -119,9 +119,15 @@ internal static class JsonInputs
         return batch;
     }
 
-    /// <summary>Open Inference Protocol inputs: <c>[{"name", "shape", "datatype", "data", "parameters"?}, …]</c>.</summary>
-    public static List<TensorInput> V2Tensors(JsonElement inputs)
+    /// <summary>
+    /// Open Inference Protocol inputs: <c>[{"name", "shape", "datatype", "data", "parameters"?}, …]</c>. With the binary
+    /// tensor data extension (<paramref name="binary"/>: the body after the JSON header), an input with
+    /// <c>"parameters": {"binary_data_size": N}</c> takes the next N bytes instead of <c>data</c>, in input order, and the
+    /// sizes must add up to the binary part exactly.
+    /// </summary>
+    public static List<TensorInput> V2Tensors(JsonElement inputs, ReadOnlyMemory<byte>? binary = null)
     {
+        int offset = 0;
         if (inputs.ValueKind != JsonValueKind.Array)
         {
             throw new DataValidationException("'inputs' must be an array of tensors {\"name\", \"shape\", \"datatype\", \"data\"}");
@@ -155,14 +161,21 @@ internal static class JsonInputs
                 d++;
             }
 
-            if (!input.TryGetProperty("data", out var data))
-            {
-                throw new DataValidationException($"Input '{name}' needs \"data\": the tensor's elements (flat or nested, row-major)");
-            }
-
             if (input.TryGetProperty("parameters", out var parameters) && parameters.ValueKind is not (JsonValueKind.Object or JsonValueKind.Null))
             {
                 throw new DataValidationException($"Input '{name}': \"parameters\" must be an object");
+            }
+
+            if (BinaryDataSize(parameters, name) is { } size)
+            {
+                result.Add(BinaryTensor(input, name, datatype, shape, size, binary, ref offset));
+                i++;
+                continue;
+            }
+
+            if (!input.TryGetProperty("data", out var data))
+            {
+                throw new DataValidationException($"Input '{name}' needs \"data\": the tensor's elements (flat or nested, row-major), or \"parameters\": {{\"binary_data_size\": N}} with the binary tensor data extension");
             }
 
             if (datatype == "FP16")
@@ -178,7 +191,53 @@ internal static class JsonInputs
             i++;
         }
 
+        if (binary is { } rest && offset != rest.Length)
+        {
+            throw new DataValidationException(string.Create(CultureInfo.InvariantCulture, $"The body has {rest.Length} bytes of binary tensor data after the JSON header (Inference-Header-Content-Length), but the inputs' \"binary_data_size\" add up to {offset}; they must match exactly"));
+        }
+
         return result;
+    }
+
+    // "binary_data_size" of an input's parameters, or null when it is not sent as binary data.
+    private static long? BinaryDataSize(JsonElement parameters, string name)
+    {
+        if (parameters.ValueKind != JsonValueKind.Object || !parameters.TryGetProperty("binary_data_size", out var size) || size.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        return size.ValueKind == JsonValueKind.Number && size.TryGetInt64(out long bytes) && bytes >= 0
+            ? bytes
+            : throw new DataValidationException($"Input '{name}': \"binary_data_size\" must be a non-negative integer (the tensor's size in bytes), not {InputBatch.Truncate(size.GetRawText())}");
+    }
+
+    private static TensorInput BinaryTensor(JsonElement input, string name, string datatype, long[] shape, long size, ReadOnlyMemory<byte>? binary, ref int offset)
+    {
+        if (binary is not { } bytes)
+        {
+            throw new DataValidationException($"Input '{name}' has \"binary_data_size\" but the request has no Inference-Header-Content-Length header; send the JSON header's length in bytes in it and the tensor data after the JSON");
+        }
+
+        if (input.TryGetProperty("data", out _))
+        {
+            throw new DataValidationException($"Input '{name}' has both \"data\" and \"binary_data_size\"; send the elements one way only");
+        }
+
+        if (!Tensors.Datatypes.Contains(datatype))
+        {
+            Tensors.CheckShape(name, datatype, shape, 0); // names the valid datatypes
+        }
+
+        if (size > bytes.Length - offset)
+        {
+            throw new DataValidationException(string.Create(CultureInfo.InvariantCulture, $"Input '{name}' has \"binary_data_size\": {size} but only {bytes.Length - offset} bytes of binary data are left after the JSON header and the inputs before it"));
+        }
+
+        var tensor = Tensors.DecodeBinary(name, datatype, shape, bytes.Span.Slice(offset, (int)size));
+        offset += (int)size;
+        Tensors.CheckShape(name, datatype, shape, tensor.Count);
+        return tensor;
     }
 
     /// <summary>The output names a V2 request asks for (<c>"outputs": [{"name": …}]</c>), or null for all.</summary>

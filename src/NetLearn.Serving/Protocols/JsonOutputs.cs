@@ -156,8 +156,11 @@ internal static class JsonOutputs
         writer.WriteEndObject();
     }
 
-    /// <summary>The Open Inference Protocol's inference response.</summary>
-    public static void WriteV2(Utf8JsonWriter writer, ModelVersion version, Prediction prediction, string? id, (bool Predictions, bool Probabilities) outputs)
+    /// <summary>
+    /// The Open Inference Protocol's inference response; outputs in <paramref name="binary"/> carry
+    /// <c>"parameters": {"binary_data_size": N}</c> instead of <c>data</c> (their bytes follow the JSON, see <see cref="BinaryTensorData"/>).
+    /// </summary>
+    public static void WriteV2(Utf8JsonWriter writer, ModelVersion version, Prediction prediction, string? id, (bool Predictions, bool Probabilities) outputs, BinaryOutputs binary = default)
     {
         writer.WriteStartObject();
         writer.WriteString("model_name", version.Name);
@@ -175,14 +178,23 @@ internal static class JsonOutputs
             writer.WriteStartArray("shape");
             writer.WriteNumberValue(prediction.Rows);
             writer.WriteEndArray();
-            writer.WriteString("datatype", Tensors.DatatypeOf(prediction.Values.Kind));
-            writer.WriteStartArray("data");
-            for (int r = 0; r < prediction.Rows; r++)
+            // (Labels by class index have their classes' kind; asking the values would build the label column.)
+            writer.WriteString("datatype", Tensors.DatatypeOf(prediction.ClassIndex is not null && version.Servable.Classes is { } classes ? classes.Kind : prediction.Values.Kind));
+            if (binary.Predictions)
             {
-                WriteValue(writer, prediction.Values, prediction.Start + r);
+                BinarySize(writer, BinaryTensorData.PredictionsSize(prediction, version.Servable.Classes));
+            }
+            else
+            {
+                writer.WriteStartArray("data");
+                for (int r = 0; r < prediction.Rows; r++)
+                {
+                    WriteValue(writer, prediction.Values, prediction.Start + r);
+                }
+
+                writer.WriteEndArray();
             }
 
-            writer.WriteEndArray();
             writer.WriteEndObject();
         }
 
@@ -195,20 +207,35 @@ internal static class JsonOutputs
             writer.WriteNumberValue(probabilities.Columns);
             writer.WriteEndArray();
             writer.WriteString("datatype", "FP64");
-            writer.WriteStartArray("data");
-            for (int r = 0; r < prediction.Rows; r++)
+            if (binary.Probabilities)
             {
-                foreach (double p in probabilities.Row(prediction.Start + r))
+                BinarySize(writer, BinaryTensorData.ProbabilitiesSize(prediction));
+            }
+            else
+            {
+                writer.WriteStartArray("data");
+                for (int r = 0; r < prediction.Rows; r++)
                 {
-                    writer.WriteNumberValue(p);
+                    foreach (double p in probabilities.Row(prediction.Start + r))
+                    {
+                        writer.WriteNumberValue(p);
+                    }
                 }
+
+                writer.WriteEndArray();
             }
 
-            writer.WriteEndArray();
             writer.WriteEndObject();
         }
 
         writer.WriteEndArray();
+        writer.WriteEndObject();
+    }
+
+    private static void BinarySize(Utf8JsonWriter writer, long size)
+    {
+        writer.WriteStartObject("parameters");
+        writer.WriteNumber("binary_data_size", size);
         writer.WriteEndObject();
     }
 }

@@ -89,10 +89,13 @@ internal sealed class RestApi(ModelRepository repository, ServerMetrics metrics,
     /// <param name="write">Writes the body with a <see cref="Utf8JsonWriter"/>.</param>
     /// <param name="direct">Optionally writes the same body's bytes directly; when it returns false (having written
     /// nothing), <paramref name="write"/> does.</param>
-    private static async Task WriteAsync(HttpContext context, int status, Action<Utf8JsonWriter> write, Func<PooledBuffer, bool>? direct = null)
+    /// <param name="tail">Optionally appends binary tensor data after the JSON (the Open Inference Protocol's binary
+    /// extension): the answer is then <c>application/octet-stream</c> with the JSON's length in
+    /// <c>Inference-Header-Content-Length</c>.</param>
+    private static async Task WriteAsync(HttpContext context, int status, Action<Utf8JsonWriter> write, Func<PooledBuffer, bool>? direct = null, Action<PooledBuffer>? tail = null)
     {
         context.Response.StatusCode = status;
-        context.Response.ContentType = "application/json";
+        context.Response.ContentType = tail is null ? "application/json" : "application/octet-stream";
         using var buffer = new PooledBuffer();
         if (direct is null || !direct(buffer))
         {
@@ -107,6 +110,12 @@ internal sealed class RestApi(ModelRepository repository, ServerMetrics metrics,
             {
                 writer.Reset(PooledBuffer.Detached);
             }
+        }
+
+        if (tail is not null)
+        {
+            context.Response.Headers[BinaryTensorData.HeaderName] = buffer.WrittenCount.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            tail(buffer);
         }
 
         context.Response.ContentLength = buffer.WrittenCount;
@@ -128,6 +137,7 @@ internal sealed class RestApi(ModelRepository repository, ServerMetrics metrics,
         w.WriteStartArray("extensions");
         w.WriteStringValue("model_repository");
         w.WriteStringValue("statistics");
+        w.WriteStringValue("binary_tensor_data");
         w.WriteEndArray();
         w.WriteEndObject();
     }
@@ -394,9 +404,19 @@ internal sealed class RestApi(ModelRepository repository, ServerMetrics metrics,
         }
     }
 
-    private Task V2InferAsync(HttpContext context, string name, string? version) =>
-        InferAsync(context, name, version, "v2", (bytes, servable) =>
+    private Task V2InferAsync(HttpContext context, string name, string? version)
+    {
+        // The binary tensor data extension: the JSON header's length, with tensor bytes after it.
+        string? headerLength = context.Request.Headers[BinaryTensorData.HeaderName];
+        return InferAsync(context, name, version, "v2", (bytes, servable) =>
         {
+            ReadOnlyMemory<byte>? binary = null;
+            if (headerLength is not null)
+            {
+                (bytes, var rest) = BinaryTensorData.Split(bytes, headerLength);
+                binary = rest;
+            }
+
             using var document = JsonDocument.Parse(bytes, ReaderOptions);
             var body = document.RootElement;
             if (body.ValueKind != JsonValueKind.Object)
@@ -421,16 +441,21 @@ internal sealed class RestApi(ModelRepository repository, ServerMetrics metrics,
             }
 
             var outputs = Tensors.Requested(servable, JsonInputs.RequestedOutputs(body));
-            var batch = Tensors.ToBatch(JsonInputs.V2Tensors(inputs), servable.InputSchema);
-            return (batch, (w, v, p) => JsonOutputs.WriteV2(w, v, p, id, outputs));
+            var binaryOutputs = BinaryTensorData.Requested(body);
+            var batch = Tensors.ToBatch(JsonInputs.V2Tensors(inputs, binary), servable.InputSchema);
+            return new Decoded(batch, (w, v, p) => JsonOutputs.WriteV2(w, v, p, id, outputs, binaryOutputs), Tensors.ToOutputs(outputs))
+            {
+                Tail = binaryOutputs.Any ? (b, v, p) => BinaryTensorData.Append(b, p, v.Servable.Classes, binaryOutputs with { Probabilities = binaryOutputs.Probabilities && outputs.Probabilities, Predictions = binaryOutputs.Predictions && outputs.Predictions }) : null,
+            };
         });
+    }
 
     private Task PredictAsync(HttpContext context, string name, string? version) =>
         InferAsync(context, name, version, "v1", (bytes, servable) =>
         {
             if (FastRows.TryRead(bytes.Span, servable.InputSchema, out var fast))
             {
-                return (fast!, RowsWriter);
+                return new Decoded(fast!, RowsWriter);
             }
 
             using var document = JsonDocument.Parse(bytes, ReaderOptions);
@@ -439,24 +464,24 @@ internal sealed class RestApi(ModelRepository repository, ServerMetrics metrics,
             {
                 if (body.TryGetProperty("rows", out var rows))
                 {
-                    return (JsonInputs.Rows(rows, servable.InputSchema, "rows"), RowsWriter);
+                    return new Decoded(JsonInputs.Rows(rows, servable.InputSchema, "rows"), RowsWriter);
                 }
 
                 if (body.TryGetProperty("instances", out var instances))
                 {
-                    return (JsonInputs.Rows(instances, servable.InputSchema, "instances"), (w, _, p) => JsonOutputs.WriteTfInstances(w, p));
+                    return new Decoded(JsonInputs.Rows(instances, servable.InputSchema, "instances"), (w, _, p) => JsonOutputs.WriteTfInstances(w, p));
                 }
 
                 if (body.TryGetProperty("inputs", out var inputs))
                 {
-                    return (JsonInputs.Columnar(inputs, servable.InputSchema), (w, _, p) => JsonOutputs.WriteTfColumnar(w, p));
+                    return new Decoded(JsonInputs.Columnar(inputs, servable.InputSchema), (w, _, p) => JsonOutputs.WriteTfColumnar(w, p));
                 }
             }
 
             throw new DataValidationException("The body must be {\"rows\": [{\"column\": value, ...}, ...]} (named columns), or TensorFlow Serving's {\"instances\": [...]} or {\"inputs\": {...}}");
         });
 
-    private async Task InferAsync(HttpContext context, string name, string? version, string protocol, Func<ReadOnlyMemory<byte>, Servable, (InputBatch Batch, Action<Utf8JsonWriter, ModelVersion, Prediction> Write)> decode)
+    private async Task InferAsync(HttpContext context, string name, string? version, string protocol, Func<ReadOnlyMemory<byte>, Servable, Decoded> decode)
     {
         long started = Stopwatch.GetTimestamp();
         using var span = ServerMetrics.Tracing.StartActivity("netlearn.infer");
@@ -496,14 +521,14 @@ internal sealed class RestApi(ModelRepository repository, ServerMetrics metrics,
             }
 
             Prediction prediction;
-            Action<Utf8JsonWriter, ModelVersion, Prediction> write;
+            Decoded decoded;
             using (body)
             {
                 try
                 {
-                    (var batch, write) = decode(body.Memory, resolved.Servable);
-                    span?.SetTag("netlearn.rows", batch.Rows);
-                    prediction = await resolved.PredictAsync(batch).ConfigureAwait(false);
+                    decoded = decode(body.Memory, resolved.Servable);
+                    span?.SetTag("netlearn.rows", decoded.Batch.Rows);
+                    prediction = await resolved.PredictAsync(decoded.Batch, decoded.Outputs).ConfigureAwait(false);
                 }
                 catch (JsonException e)
                 {
@@ -519,7 +544,14 @@ internal sealed class RestApi(ModelRepository repository, ServerMetrics metrics,
                 }
             }
 
-            await WriteAsync(context, 200, w => write(w, resolved, prediction), write == RowsWriter ? b => RowsResponse.TryWrite(b, resolved, prediction) : null).ConfigureAwait(false);
+            var write = decoded.Write;
+            var tail = decoded.Tail;
+            await WriteAsync(
+                context,
+                200,
+                w => write(w, resolved, prediction),
+                write == RowsWriter ? b => RowsResponse.TryWrite(b, resolved, prediction) : null,
+                tail is null ? null : b => tail(b, resolved, prediction)).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
@@ -545,4 +577,14 @@ internal sealed class RestApi(ModelRepository repository, ServerMetrics metrics,
             }
         }
     }
+}
+
+/// <summary>A decoded request: its rows, how to write the answer, and what to compute.</summary>
+/// <param name="Batch">The rows.</param>
+/// <param name="Write">Writes the JSON answer.</param>
+/// <param name="Outputs">The outputs the request asks for.</param>
+internal sealed record Decoded(InputBatch Batch, Action<Utf8JsonWriter, ModelVersion, Prediction> Write, PredictionOutputs Outputs = PredictionOutputs.All)
+{
+    /// <summary>Appends binary tensor data after the JSON answer, or null for a JSON-only answer.</summary>
+    public Action<System.Buffers.IBufferWriter<byte>, ModelVersion, Prediction>? Tail { get; init; }
 }

@@ -1,4 +1,6 @@
+using System.Buffers.Binary;
 using System.Globalization;
+using System.Text;
 using NetLearn.Data;
 
 namespace NetLearn.Serving.Protocols;
@@ -74,6 +76,10 @@ internal static class Tensors
 
         return (predictions, probabilities);
     }
+
+    /// <summary>The model outputs to compute for requested outputs.</summary>
+    public static PredictionOutputs ToOutputs((bool Predictions, bool Probabilities) requested) =>
+        (requested.Predictions ? PredictionOutputs.Labels : 0) | (requested.Probabilities ? PredictionOutputs.Probabilities : 0);
 
     /// <summary>Checks a tensor's datatype and shape against its element count.</summary>
     public static void CheckShape(string name, string datatype, long[] shape, int count)
@@ -226,5 +232,111 @@ internal static class Tensors
         }
 
         return value;
+    }
+
+    /// <summary>
+    /// Decodes a tensor sent as raw bytes — gRPC's <c>raw_input_contents</c> and REST's binary tensor data extension use the
+    /// same layout: little-endian, row-major, no padding; BOOL one byte; BYTES a 4-byte length before each element.
+    /// </summary>
+    public static TensorInput DecodeBinary(string name, string type, long[] shape, ReadOnlySpan<byte> span)
+    {
+        if (type == "BYTES")
+        {
+            var strings = new List<string?>();
+            while (span.Length > 0)
+            {
+                if (span.Length < 4)
+                {
+                    throw new DataValidationException($"Input '{name}': raw BYTES content is truncated (each element needs a 4-byte length prefix)");
+                }
+
+                uint length = BinaryPrimitives.ReadUInt32LittleEndian(span);
+                if (length > span.Length - 4)
+                {
+                    throw new DataValidationException($"Input '{name}': raw BYTES element {strings.Count} says {length} bytes but only {span.Length - 4} remain");
+                }
+
+                strings.Add(Utf8(name, span.Slice(4, (int)length)));
+                span = span[(4 + (int)length)..];
+            }
+
+            return new TensorInput(name, type, shape, null, [.. strings], null);
+        }
+
+        int size = type switch
+        {
+            "BOOL" or "INT8" or "UINT8" => 1,
+            "INT16" or "UINT16" or "FP16" => 2,
+            "INT32" or "UINT32" or "FP32" => 4,
+            _ => 8,
+        };
+        if (span.Length % size != 0)
+        {
+            throw new DataValidationException($"Input '{name}': raw content of {span.Length} bytes is not a whole number of {type} elements ({size} bytes each)");
+        }
+
+        int n = span.Length / size;
+        if (type == "BOOL")
+        {
+            var flags = new bool[n];
+            for (int k = 0; k < n; k++)
+            {
+                flags[k] = span[k] != 0;
+            }
+
+            return new TensorInput(name, type, shape, null, null, flags);
+        }
+
+        var numbers = new double[n];
+        if (type == "FP64")
+        {
+            // The common case, without a datatype switch per element.
+            for (int k = 0; k < n; k++)
+            {
+                numbers[k] = Finite(name, BinaryPrimitives.ReadDoubleLittleEndian(span.Slice(k * 8, 8)), k);
+            }
+
+            return new TensorInput(name, type, shape, numbers, null, null);
+        }
+
+        for (int k = 0; k < n; k++)
+        {
+            var e = span.Slice(k * size, size);
+            numbers[k] = type switch
+            {
+                "INT8" => (sbyte)e[0],
+                "UINT8" => e[0],
+                "INT16" => BinaryPrimitives.ReadInt16LittleEndian(e),
+                "UINT16" => BinaryPrimitives.ReadUInt16LittleEndian(e),
+                "FP16" => Finite(name, (double)BinaryPrimitives.ReadHalfLittleEndian(e), k),
+                "INT32" => BinaryPrimitives.ReadInt32LittleEndian(e),
+                "UINT32" => BinaryPrimitives.ReadUInt32LittleEndian(e),
+                "FP32" => Finite(name, BinaryPrimitives.ReadSingleLittleEndian(e), k),
+                "INT64" => BinaryPrimitives.ReadInt64LittleEndian(e),
+                "UINT64" => BinaryPrimitives.ReadUInt64LittleEndian(e),
+                _ => Finite(name, BinaryPrimitives.ReadDoubleLittleEndian(e), k),
+            };
+        }
+
+        return new TensorInput(name, type, shape, numbers, null, null);
+    }
+
+    /// <summary>Refuses an infinite element (NaN is a missing value).</summary>
+    public static double Finite(string name, double value, int index) =>
+        double.IsInfinity(value)
+            ? throw new DataValidationException(string.Create(CultureInfo.InvariantCulture, $"Input '{name}' element {index} is infinite; send finite numbers (NaN marks a missing value)"))
+            : value;
+
+    /// <summary>A BYTES element as text; invalid UTF-8 is a client error.</summary>
+    public static string Utf8(string name, ReadOnlySpan<byte> bytes)
+    {
+        try
+        {
+            return new UTF8Encoding(false, true).GetString(bytes);
+        }
+        catch (DecoderFallbackException)
+        {
+            throw new DataValidationException($"Input '{name}' has a BYTES element that is not valid UTF-8 text");
+        }
     }
 }

@@ -4,6 +4,7 @@ usage: python3 v2_clients.py BASE_URL GRPC_HOST:PORT PROTO_DIR OUT_DIR
 Prints one JSON object with what each client saw; the .NET test checks it.
 """
 import json
+import struct
 import subprocess
 import sys
 
@@ -33,6 +34,39 @@ result["bad_status"] = bad.status_code
 result["bad"] = bad.json()
 tf = requests.post(f"{base}/v1/models/iris:predict", json={"instances": [[5.1, 3.5, 1.4, 0.2]]}, timeout=10)
 result["tf"] = tf.json()
+
+# REST binary tensor data extension, built with requests exactly as Triton's and KServe's published spec says
+# (docs/protocol/extension_binary_data.md): "Tensor data represented as binary data is organized in little-endian byte
+# order, row major, without stride or padding between elements. [...] For BYTES type an element is represented by a
+# 4-byte unsigned integer giving the length followed by the actual bytes. The binary data for a tensor is delivered in the
+# HTTP body after the JSON object" and "the Inference-Header-Content-Length header must be provided to give the length of
+# the JSON object, and Content-Length continues to give the full body length".
+raw = struct.pack("<8d", 5.1, 3.5, 1.4, 0.2, 6.3, 3.3, 6.0, 2.5)
+header = json.dumps({
+    "id": "py-bin",
+    "inputs": [{"name": "input", "shape": [2, 4], "datatype": "FP64", "parameters": {"binary_data_size": len(raw)}}],
+    "outputs": [{"name": "predictions", "parameters": {"binary_data": True}}, {"name": "probabilities", "parameters": {"binary_data": True}}],
+}).encode()
+r = requests.post(f"{base}/v2/models/iris/infer", data=header + raw, timeout=10,
+                  headers={"Content-Type": "application/octet-stream", "Inference-Header-Content-Length": str(len(header))})
+result["bin_status"] = r.status_code
+result["bin_content_type"] = r.headers.get("Content-Type")
+n = int(r.headers["Inference-Header-Content-Length"])
+head, rest = json.loads(r.content[:n]), r.content[n:]
+result["bin_id"] = head["id"]
+for output in head["outputs"]:
+    size = output["parameters"]["binary_data_size"]
+    data, rest = rest[:size], rest[size:]
+    if output["datatype"] == "BYTES":
+        labels = []
+        while data:
+            (length,) = struct.unpack_from("<I", data)
+            labels.append(data[4:4 + length].decode())
+            data = data[4 + length:]
+        result["bin_labels"] = labels
+    else:
+        result["bin_proba"] = list(struct.unpack(f"<{size // 8}d", data))
+result["bin_left_over"] = len(rest)
 
 # gRPC with stubs generated from the public proto by grpc_tools.
 subprocess.run([sys.executable, "-m", "grpc_tools.protoc", f"-I{proto_dir}", f"--python_out={out_dir}", f"--grpc_python_out={out_dir}", "grpc_predict_v2.proto"], check=True)
