@@ -37,8 +37,37 @@ var version = new ModelVersion("m", 1, args[1], default, servable, new ModelConf
 var output = new ArrayBufferWriter<byte>(1 << 16);
 var batch = JsonInputs.Rows(body.RootElement.GetProperty("rows"), model.InputSchema, "rows");
 var prediction = servable.Predict(batch);
+// The same rows as one Open Inference Protocol [N, F] FP64 tensor in the binary tensor data extension.
+int columns = model.InputSchema.Count;
+var binaryData = new byte[table.RowCount * columns * 8];
+var values = table.ToMatrix(allowMissing: true).AsSpan();
+for (int k = 0; k < values.Length; k++)
+{
+    System.Buffers.Binary.BinaryPrimitives.WriteDoubleLittleEndian(binaryData.AsSpan(k * 8), values[k]);
+}
+
+byte[] binaryHeader = System.Text.Encoding.UTF8.GetBytes(FormattableString.Invariant(
+    $"{{\"inputs\":[{{\"name\":\"input\",\"shape\":[{table.RowCount},{columns}],\"datatype\":\"FP64\",\"parameters\":{{\"binary_data_size\":{binaryData.Length}}}}}]}}"));
+byte[] binaryBody = [.. binaryHeader, .. binaryData];
+string headerLength = binaryHeader.Length.ToString(CultureInfo.InvariantCulture);
 var stages = new (string Name, Action Run)[]
 {
+    ("V2 binary body -> InputBatch", () =>
+    {
+        var (json, rest) = BinaryTensorData.Split(binaryBody, headerLength);
+        using var document = JsonDocument.Parse(json);
+        Tensors.ToBatch(JsonInputs.V2Tensors(document.RootElement.GetProperty("inputs"), rest), model.InputSchema);
+    }),
+    ("write V2 binary answer (JSON header + bytes)", () =>
+    {
+        output.ResetWrittenCount();
+        using (var w = new Utf8JsonWriter(output))
+        {
+            JsonOutputs.WriteV2(w, version, prediction, null, (true, true), new BinaryOutputs(true, true));
+        }
+
+        BinaryTensorData.Append(output, prediction, servable.Classes, new BinaryOutputs(true, true));
+    }),
     ("JsonDocument.Parse (old path)", () => JsonDocument.Parse(bodyBytes).Dispose()),
     ("JsonDocument rows -> InputBatch (old path)", () => JsonInputs.Rows(body.RootElement.GetProperty("rows"), model.InputSchema, "rows")),
     ("FastRows.TryRead -> InputBatch (fast path)", () => FastRows.TryRead(bodyBytes, model.InputSchema, out _)),

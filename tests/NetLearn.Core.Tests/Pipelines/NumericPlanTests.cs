@@ -103,13 +103,10 @@ public class NumericPlanTests
         Assert.NotNull(ovr.Plan);
         Assert.Equal(((IClassifier)ovr.Final).PredictProba(ovr.Transform(rows)).AsSpan().ToArray(), ovr.PredictProba(rows).AsSpan().ToArray());
 
-        // A pipeline whose final step is itself a pipeline: the inner plan must not write over the outer plan's buffer.
+        // A pipeline whose final step is itself a pipeline is not compiled (the table path keeps its behaviour).
         var inner = new Pipeline(new Step("scale", new StandardScaler()), new Step("model", new LogisticRegression()));
         var nested = (ClassifierPipelineModel)new Pipeline(new Step("scale", new StandardScaler(new StandardScalerOptions { WithStd = false })), new Step("inner", inner)).FitModel(train, y);
-        Assert.NotNull(nested.Plan);
-        var reference = ((ClassifierPipelineModel)nested.Final).Final is IClassifier c
-            ? c.PredictProba(((ClassifierPipelineModel)nested.Final).Transform(nested.Transform(rows)))
-            : null;
-        Assert.Equal(reference!.AsSpan().ToArray(), nested.PredictProba(rows).AsSpan().ToArray());
+        Assert.Null(nested.Plan);
+        Assert.Equal(((IClassifier)nested.Final).PredictProba(nested.Transform(rows)).AsSpan().ToArray(), nested.PredictProba(rows).AsSpan().ToArray());
     }
 }
