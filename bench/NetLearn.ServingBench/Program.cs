@@ -52,22 +52,6 @@ byte[] binaryBody = [.. binaryHeader, .. binaryData];
 string headerLength = binaryHeader.Length.ToString(CultureInfo.InvariantCulture);
 var stages = new (string Name, Action Run)[]
 {
-    ("V2 binary body -> InputBatch", () =>
-    {
-        var (json, rest) = BinaryTensorData.Split(binaryBody, headerLength);
-        using var document = JsonDocument.Parse(json);
-        Tensors.ToBatch(JsonInputs.V2Tensors(document.RootElement.GetProperty("inputs"), rest), model.InputSchema);
-    }),
-    ("write V2 binary answer (JSON header + bytes)", () =>
-    {
-        output.ResetWrittenCount();
-        using (var w = new Utf8JsonWriter(output))
-        {
-            JsonOutputs.WriteV2(w, version, prediction, null, (true, true), new BinaryOutputs(true, true));
-        }
-
-        BinaryTensorData.Append(output, prediction, servable.Classes, new BinaryOutputs(true, true));
-    }),
     ("JsonDocument.Parse (old path)", () => JsonDocument.Parse(bodyBytes).Dispose()),
     ("JsonDocument rows -> InputBatch (old path)", () => JsonInputs.Rows(body.RootElement.GetProperty("rows"), model.InputSchema, "rows")),
     ("FastRows.TryRead -> InputBatch (fast path)", () => FastRows.TryRead(bodyBytes, model.InputSchema, out _)),
@@ -103,6 +87,22 @@ var stages = new (string Name, Action Run)[]
     {
         output.ResetWrittenCount();
         RowsResponse.TryWrite(output, version, prediction);
+    }),
+    ("V2 binary body -> InputBatch", () =>
+    {
+        var (json, rest) = BinaryTensorData.Split(binaryBody, headerLength);
+        using var document = JsonDocument.Parse(json);
+        Tensors.ToBatch(JsonInputs.V2Tensors(document.RootElement.GetProperty("inputs"), rest), model.InputSchema);
+    }),
+    ("write V2 binary answer (JSON header + bytes)", () =>
+    {
+        output.ResetWrittenCount();
+        using (var w = new Utf8JsonWriter(output))
+        {
+            JsonOutputs.WriteV2(w, version, prediction, null, (true, true), new BinaryOutputs(true, true));
+        }
+
+        BinaryTensorData.Append(output, prediction, servable.Classes, new BinaryOutputs(true, true));
     }),
     ("ShortestDouble only (probabilities)", () =>
     {
