@@ -10,9 +10,16 @@ using System.Text.Json.Nodes;
 using NetLearn.Clustering;
 using NetLearn.Data;
 using NetLearn.Decomposition;
+using NetLearn.Estimators;
 using NetLearn.LinearAlgebra;
 using NetLearn.Manifold;
 using NetLearn.Metrics;
+
+if (args.Length > 0 && args[0] == "tsne-diag")
+{
+    TsneDiagnostic(args.Length > 1 ? args[1] : "random", args.Length > 2 ? args[2] : "0-9");
+    return;
+}
 
 string[] cases = args.Length > 0 ? args : ["kmeans", "pca", "tsne", "ward"];
 string folder = Directory.CreateTempSubdirectory("netlearn-bench-unsup-").FullName;
@@ -98,6 +105,112 @@ finally
     Directory.Delete(folder, recursive: true);
 }
 
+// The t-SNE diagnostic (not a timing): per seed, scikit-learn fits digits and hands over the P it optimised and its
+// initial embedding; NetLearn's descent runs from exactly those, so only the optimisers differ. Prints both KL
+// trajectories (every 50 iterations), the final reported and exact KL (same P, exact Q), and mean ± standard error.
+static void TsneDiagnostic(string init, string seedRange)
+{
+    string[] bounds = seedRange.Split('-');
+    int first = int.Parse(bounds[0], CultureInfo.InvariantCulture), last = int.Parse(bounds[^1], CultureInfo.InvariantCulture);
+    string folder = Directory.CreateTempSubdirectory("netlearn-tsne-diag-").FullName;
+    var digits = NetLearn.Datasets.Dataset.LoadXy("digits").Features.ToMatrix();
+    var columns = new Dictionary<string, List<double>>();
+    void Add(string key, double value) => (columns.TryGetValue(key, out var list) ? list : columns[key] = []).Add(value);
+    Console.WriteLine($"t-SNE diagnostic: digits, init={init}, NetLearn's descent from scikit-learn's P and initial embedding");
+    try
+    {
+        for (int seed = first; seed <= last; seed++)
+        {
+            string prefix = Path.Combine(folder, $"seed{seed}");
+            var peer = JsonNode.Parse(Python("tsne-diag", init, seed.ToString(CultureInfo.InvariantCulture), prefix))!.AsObject();
+            var (p, triplets) = (ReadAffinities(prefix + ".p", digits.Rows), Read(prefix + ".p").ToMatrix());
+            double[] y = Read(prefix + ".y0").ToMatrix().AsSpan().ToArray();
+            var trajectory = new List<double>();
+            var options = new TSNEOptions { Init = init == "pca" ? TSNEInit.Pca : TSNEInit.Random, RandomState = seed };
+            var (kl, _) = new TSNE(options).Optimize(p, y, digits.Rows, new FitContext { Progress = new Recorder(trajectory) });
+            var embedding = new Matrix(digits.Rows, 2, y);
+            Console.WriteLine($"seed {seed} KL every 50 iterations");
+            Console.WriteLine($"  scikit-learn {string.Join(" ", peer["trajectory"]!.AsArray().Select(v => v!.GetValue<double>().ToString("F4", CultureInfo.InvariantCulture)))}");
+            Console.WriteLine($"  NetLearn     {string.Join(" ", trajectory.Select(v => v.ToString("F4", CultureInfo.InvariantCulture)))}");
+            Add("reported KL", kl);
+            Add("reported KL peer", peer["kl_divergence"]!.GetValue<double>());
+            Add("exact KL", ExactKl(triplets, embedding));
+            Add("exact KL peer", peer["exact_kl"]!.GetValue<double>());
+            Add("trustworthiness", ClusteringMetrics.Trustworthiness(digits, embedding, 5));
+            Add("trustworthiness peer", peer["trustworthiness"]!.GetValue<double>());
+            Console.WriteLine(FormattableString.Invariant($"  final: reported KL {columns["reported KL"][^1]:F4} | {columns["reported KL peer"][^1]:F4}, exact KL {columns["exact KL"][^1]:F4} | {columns["exact KL peer"][^1]:F4}, trust {columns["trustworthiness"][^1]:F4} | {columns["trustworthiness peer"][^1]:F4}"));
+        }
+    }
+    finally
+    {
+        Directory.Delete(folder, recursive: true);
+    }
+
+    Console.WriteLine($"over seeds {first}-{last}: mean ± standard error (NetLearn | scikit-learn | paired difference)");
+    foreach (string key in new[] { "reported KL", "exact KL", "trustworthiness" })
+    {
+        var ours = columns[key];
+        var theirs = columns[key + " peer"];
+        Console.WriteLine(FormattableString.Invariant($"  {key,-16} {MeanSe(ours)} | {MeanSe(theirs)} | {MeanSe([.. ours.Zip(theirs, (a, b) => a - b)])}"));
+    }
+}
+
+static string MeanSe(IReadOnlyList<double> values)
+{
+    double mean = values.Average();
+    double se = values.Count > 1 ? Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Count - 1) / values.Count) : double.NaN;
+    return FormattableString.Invariant($"{mean:F4} ± {se:F4}");
+}
+
+// scikit-learn's P (rows of row, column, value) as NetLearn's compressed rows.
+static SparseAffinities ReadAffinities(string path, int n)
+{
+    var t = Read(path).ToMatrix();
+    var order = Enumerable.Range(0, t.Rows).OrderBy(e => ((long)t[e, 0] * n) + (long)t[e, 1]).ToArray();
+    var rowStart = new int[n + 1];
+    foreach (int e in order)
+    {
+        rowStart[(int)t[e, 0] + 1]++;
+    }
+
+    for (int i = 0; i < n; i++)
+    {
+        rowStart[i + 1] += rowStart[i];
+    }
+
+    return new SparseAffinities(rowStart, [.. order.Select(e => (int)t[e, 1])], [.. order.Select(e => t[e, 2])]);
+}
+
+// KL(P‖Q) with the exact Student-t Q over all pairs (as the peer's exact_kl), in float64.
+static double ExactKl(Matrix triplets, Matrix y)
+{
+    int n = y.Rows;
+    double z = 0;
+    for (int i = 0; i < n; i++)
+    {
+        for (int j = 0; j < n; j++)
+        {
+            if (i != j)
+            {
+                double dx = y[i, 0] - y[j, 0], dy = y[i, 1] - y[j, 1];
+                z += 1 / (1 + (dx * dx) + (dy * dy));
+            }
+        }
+    }
+
+    double kl = 0;
+    const double tiny = 1.1754943508222875e-38;
+    for (int e = 0; e < triplets.Rows; e++)
+    {
+        int i = (int)triplets[e, 0], j = (int)triplets[e, 1];
+        double pij = triplets[e, 2], dx = y[i, 0] - y[j, 0], dy = y[i, 1] - y[j, 1];
+        double q = 1 / (1 + (dx * dx) + (dy * dy)) / z;
+        kl += pij * Math.Log(Math.Max(pij, tiny) / Math.Max(q, tiny));
+    }
+
+    return kl;
+}
+
 static (string Label, double Seconds, double CpuSeconds, string Quality) Time(string label, Table table, Func<Table, string> fit)
 {
     fit(table.Head(Math.Min(table.RowCount, 2000))); // JIT warm-up
@@ -137,4 +250,16 @@ static string Python(string verb, string name, params string[] paths)
     }
 
     return output.Trim();
+}
+
+/// <summary>Collects the KL reported at every progress check, synchronously (Progress&lt;T&gt; would post to the thread pool).</summary>
+internal sealed class Recorder(List<double> losses) : IProgress<FitProgress>
+{
+    public void Report(FitProgress value)
+    {
+        if (value.Loss is { } loss)
+        {
+            losses.Add(loss);
+        }
+    }
 }

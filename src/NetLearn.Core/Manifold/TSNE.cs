@@ -141,6 +141,18 @@ public sealed class TSNE(TSNEOptions? options = null)
         IAffinities p = Options.Method == TSNEMethod.Exact
             ? new DenseAffinities(x, Options.Perplexity)
             : new SparseAffinities(x, Options.Perplexity, context.CancellationToken);
+        var (error, iterations) = Optimize(p, y, n, context);
+        return new TSNEModel(Options, features.Schema, new Matrix(n, d, y), error, iterations);
+    }
+
+    /// <summary>
+    /// The two-phase descent from the embedding <paramref name="y"/> (n × n_components, row-major, updated in place) on
+    /// the affinities <paramref name="p"/> (restored on return); returns the final KL and the iterations run. The
+    /// benchmark's t-SNE diagnostic calls it with scikit-learn's P and initial embedding.
+    /// </summary>
+    internal (double Error, int Iterations) Optimize(IAffinities p, double[] y, int n, FitContext context)
+    {
+        int d = Options.NComponents;
         double learningRate = Options.LearningRate ?? Math.Max(n / Options.EarlyExaggeration / 4, 50);
         double dof = Math.Max(d - 1, 1);
         var objective = Options.Method == TSNEMethod.Exact
@@ -157,7 +169,7 @@ public sealed class TSNE(TSNEOptions? options = null)
             (error, iteration) = Descend(objective, y, new DescentState(n * d), iteration + 1, Options.NIter, 0.8, learningRate, Options.NIterWithoutProgress, context);
         }
 
-        return new TSNEModel(Options, features.Schema, new Matrix(n, d, y), error, iteration + 1);
+        return (error, iteration + 1);
     }
 
     private double[] Initialize(Table features, Matrix x, int n, int d, Random rng)
@@ -477,6 +489,14 @@ internal sealed class SparseAffinities : IAffinities
         Values = [.. values];
         double sum = Math.Max(Values.Sum(), double.Epsilon);
         System.Numerics.Tensors.TensorPrimitives.Divide(Values, sum, Values);
+    }
+
+    /// <summary>Affinities given in compressed rows (already symmetric and normalised), e.g. another library's P.</summary>
+    public SparseAffinities(int[] rowStart, int[] columns, double[] values)
+    {
+        RowStart = rowStart;
+        Columns = columns;
+        Values = values;
     }
 
     public int[] RowStart { get; }
