@@ -141,6 +141,18 @@ public sealed class TSNE(TSNEOptions? options = null)
         IAffinities p = Options.Method == TSNEMethod.Exact
             ? new DenseAffinities(x, Options.Perplexity)
             : new SparseAffinities(x, Options.Perplexity, context.CancellationToken);
+        var (error, iterations) = Optimize(p, y, n, context);
+        return new TSNEModel(Options, features.Schema, new Matrix(n, d, y), error, iterations);
+    }
+
+    /// <summary>
+    /// The two-phase descent from the embedding <paramref name="y"/> (n × n_components, row-major, updated in place) on
+    /// the affinities <paramref name="p"/> (restored on return); returns the final KL and the iterations run. The
+    /// benchmark's t-SNE diagnostic calls it with scikit-learn's P and initial embedding.
+    /// </summary>
+    internal (double Error, int Iterations) Optimize(IAffinities p, double[] y, int n, FitContext context)
+    {
+        int d = Options.NComponents;
         double learningRate = Options.LearningRate ?? Math.Max(n / Options.EarlyExaggeration / 4, 50);
         double dof = Math.Max(d - 1, 1);
         var objective = Options.Method == TSNEMethod.Exact
@@ -157,7 +169,7 @@ public sealed class TSNE(TSNEOptions? options = null)
             (error, iteration) = Descend(objective, y, new DescentState(n * d), iteration + 1, Options.NIter, 0.8, learningRate, Options.NIterWithoutProgress, context);
         }
 
-        return new TSNEModel(Options, features.Schema, new Matrix(n, d, y), error, iteration + 1);
+        return (error, iteration + 1);
     }
 
     private double[] Initialize(Table features, Matrix x, int n, int d, Random rng)
@@ -479,6 +491,14 @@ internal sealed class SparseAffinities : IAffinities
         System.Numerics.Tensors.TensorPrimitives.Divide(Values, sum, Values);
     }
 
+    /// <summary>Affinities given in compressed rows (already symmetric and normalised), e.g. another library's P.</summary>
+    public SparseAffinities(int[] rowStart, int[] columns, double[] values)
+    {
+        RowStart = rowStart;
+        Columns = columns;
+        Values = values;
+    }
+
     public int[] RowStart { get; }
 
     public int[] Columns { get; }
@@ -700,7 +720,9 @@ internal sealed class BarnesHutGradient(SparseAffinities p, int n, int d, double
 /// <summary>
 /// The Barnes–Hut quadtree for 2-D embeddings (Barnes &amp; Hut 1986; van der Maaten 2014) as one flat array of node
 /// structs (cell centre, centre of mass, squared width, count, first child), pre-allocated and rebuilt in place every
-/// iteration; the traversal pushes only non-empty children and has no inner loops over dimensions.
+/// iteration; the traversal pushes only non-empty children and has no inner loops over dimensions. The root cell is
+/// the points' bounding rectangle (as in van der Maaten's bhtsne and scikit-learn), not a square around it, and every
+/// split halves each side, so a cell's "width" in the opening test is its longer side (decision 4.25).
 /// </summary>
 internal sealed class QuadTree(int n)
 {
@@ -725,7 +747,8 @@ internal sealed class QuadTree(int n)
     {
         public double CenterX;
         public double CenterY;
-        public double HalfWidth;
+        public double HalfX;
+        public double HalfY;
         public int Point;
     }
 
@@ -743,16 +766,16 @@ internal sealed class QuadTree(int n)
             maxY = Math.Max(maxY, b);
         }
 
-        double half = (Math.Max(maxX - minX, maxY - minY) * 0.5 * (1 + 1e-6)) + 1e-12;
+        // A hair wider than the points on every side, so no point lies on the boundary.
         _count = 0;
-        NewNode((minX + maxX) / 2, (minY + maxY) / 2, half);
+        NewNode((minX + maxX) / 2, (minY + maxY) / 2, ((maxX - minX) * 0.5 * (1 + 1e-6)) + 1e-12, ((maxY - minY) * 0.5 * (1 + 1e-6)) + 1e-12);
         for (int i = 0; i < n; i++)
         {
             Insert(i);
         }
     }
 
-    private int NewNode(double cx, double cy, double half)
+    private int NewNode(double cx, double cy, double halfX, double halfY)
     {
         if (_count == _nodes.Length)
         {
@@ -761,8 +784,9 @@ internal sealed class QuadTree(int n)
         }
 
         int id = _count++;
+        double half = Math.Max(halfX, halfY);
         _nodes[id] = new Node { Width2 = 4 * half * half, FirstChild = -1 };
-        _cells[id] = new Cell { CenterX = cx, CenterY = cy, HalfWidth = half, Point = -1 };
+        _cells[id] = new Cell { CenterX = cx, CenterY = cy, HalfX = halfX, HalfY = halfY, Point = -1 };
         return id;
     }
 
@@ -794,11 +818,11 @@ internal sealed class QuadTree(int n)
                     return;
                 }
 
-                double h = cell.HalfWidth / 2, cx = cell.CenterX, cy = cell.CenterY;
-                int first = NewNode(cx - h, cy - h, h);
-                NewNode(cx + h, cy - h, h);
-                NewNode(cx - h, cy + h, h);
-                NewNode(cx + h, cy + h, h);
+                double hx = cell.HalfX / 2, hy = cell.HalfY / 2, cx = cell.CenterX, cy = cell.CenterY;
+                int first = NewNode(cx - hx, cy - hy, hx, hy);
+                NewNode(cx + hx, cy - hy, hx, hy);
+                NewNode(cx - hx, cy + hy, hx, hy);
+                NewNode(cx + hx, cy + hy, hx, hy);
                 nd = ref _nodes[node];
                 nd.FirstChild = first;
                 _cells[node].Point = -1;
@@ -867,7 +891,10 @@ internal sealed class QuadTree(int n)
     }
 }
 
-/// <summary>A quadtree (d = 2), octree (d = 3) or binary tree (d = 1) over the embedding, with centres of mass.</summary>
+/// <summary>
+/// A quadtree (d = 2), octree (d = 3) or binary tree (d = 1) over the embedding, with centres of mass; the root is the
+/// points' bounding box and a cell's width in the opening test is its longest side (decision 4.25).
+/// </summary>
 internal sealed class SpaceTree
 {
     private const int MaxDepth = 48;
@@ -876,6 +903,7 @@ internal sealed class SpaceTree
     private readonly double[] _y;
     private double[] _center;
     private double[] _halfWidth;
+    private double[] _width2;
     private double[] _mass;
     private int[] _count;
     private int[] _firstChild;
@@ -890,7 +918,8 @@ internal sealed class SpaceTree
         int capacity = Math.Max(16, 4 * n);
         _center = new double[capacity * d];
         _mass = new double[capacity * d];
-        _halfWidth = new double[capacity];
+        _halfWidth = new double[capacity * d];
+        _width2 = new double[capacity];
         _count = new int[capacity];
         _firstChild = new int[capacity];
         _point = new int[capacity];
@@ -907,34 +936,30 @@ internal sealed class SpaceTree
             }
         }
 
-        double width = 0;
-        for (int c = 0; c < d; c++)
-        {
-            width = Math.Max(width, max[c] - min[c]);
-        }
-
-        width = (width * 0.5 * (1 + 1e-6)) + 1e-12;
         var center = new double[d];
+        var half = new double[d];
         for (int c = 0; c < d; c++)
         {
             center[c] = (min[c] + max[c]) / 2;
+            half[c] = ((max[c] - min[c]) * 0.5 * (1 + 1e-6)) + 1e-12;
         }
 
-        NewNode(center, width);
+        NewNode(center, half);
         for (int i = 0; i < n; i++)
         {
             Insert(0, i, 0);
         }
     }
 
-    private int NewNode(ReadOnlySpan<double> center, double halfWidth)
+    private int NewNode(ReadOnlySpan<double> center, ReadOnlySpan<double> halfWidth)
     {
         if (_nodes == _count.Length)
         {
             int capacity = _count.Length * 2;
             Array.Resize(ref _center, capacity * _d);
             Array.Resize(ref _mass, capacity * _d);
-            Array.Resize(ref _halfWidth, capacity);
+            Array.Resize(ref _halfWidth, capacity * _d);
+            Array.Resize(ref _width2, capacity);
             Array.Resize(ref _count, capacity);
             Array.Resize(ref _firstChild, capacity);
             Array.Resize(ref _point, capacity);
@@ -943,7 +968,14 @@ internal sealed class SpaceTree
         int id = _nodes++;
         center.CopyTo(_center.AsSpan(id * _d, _d));
         _mass.AsSpan(id * _d, _d).Clear();
-        _halfWidth[id] = halfWidth;
+        halfWidth.CopyTo(_halfWidth.AsSpan(id * _d, _d));
+        double longest = 0;
+        foreach (double h in halfWidth)
+        {
+            longest = Math.Max(longest, 2 * h);
+        }
+
+        _width2[id] = longest * longest;
         _count[id] = 0;
         _firstChild[id] = -1;
         _point[id] = -1;
@@ -1015,14 +1047,19 @@ internal sealed class SpaceTree
 
     private void Split(int node)
     {
-        double half = _halfWidth[node] / 2;
+        Span<double> half = stackalloc double[_d];
         Span<double> center = stackalloc double[_d];
+        for (int c = 0; c < _d; c++)
+        {
+            half[c] = _halfWidth[(node * _d) + c] / 2;
+        }
+
         int first = -1;
         for (int child = 0; child < _children; child++)
         {
             for (int c = 0; c < _d; c++)
             {
-                center[c] = _center[(node * _d) + c] + (((child >> c) & 1) == 1 ? half : -half);
+                center[c] = _center[(node * _d) + c] + (((child >> c) & 1) == 1 ? half[c] : -half[c]);
             }
 
             int id = NewNode(center, half);
@@ -1073,8 +1110,7 @@ internal sealed class SpaceTree
             }
 
             bool leaf = _firstChild[node] < 0;
-            double width = 2 * _halfWidth[node];
-            if (leaf || (width * width) < theta2 * dist2)
+            if (leaf || _width2[node] < theta2 * dist2)
             {
                 int size = count;
                 if (dist2 == 0)
