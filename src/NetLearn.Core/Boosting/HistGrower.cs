@@ -15,6 +15,7 @@ internal sealed class HistGrower
 {
     private const int Bins = HistKernels.Bins;
     private const double MinHessianToSplit = 1e-3;
+    private const double LeafHessianEpsilon = 1e-15;
     private const int MinCategorySupport = 10;
     private const double CategorySmoothing = 10.0;
     private const int MaxCategoryThreshold = 32;
@@ -138,7 +139,10 @@ internal sealed class HistGrower
             {
                 left[i] = right[i] = -1;
                 feature[i] = -1;
-                double v = -_s.LearningRate * node.SumG / (node.SumH + _s.L2);
+                // scikit-learn's compute_node_value: −G/(H + λ + 1e-15). The 1e-15 keeps a leaf finite when every row in
+                // it has a zero hessian (a class whose probability underflowed to 0 in softmax): 0/0 would be NaN and
+                // −1/0 an infinite score, after which every later softmax of those rows is NaN.
+                double v = -_s.LearningRate * node.SumG / (node.SumH + _s.L2 + LeafHessianEpsilon);
                 value[i] = v;
                 for (int k = node.Start; k < node.End; k++)
                 {
