@@ -30,6 +30,7 @@ internal static class RepeatedSplits
         ("ML.NET LightGBM (one-hot) at scikit-learn's hyperparameters", "mlnet", "lightgbm-sk"),
         ("ML.NET LightGBM native categorical at scikit-learn's hyperparameters", "mlnet", "lightgbm-sk-cat"),
         ("NetLearn on one-hot columns (ML.NET's input), scikit-learn defaults", "netlearn", "onehot"),
+        ("NetLearn native categories + opt-in cat_l2=10, min_data_per_group=100 (LightGBM's)", "netlearn", "set:cat_l2=10,min_data_per_group=100"),
     ];
 
     public static int Run(string dataDir, int splits, int threads, IReadOnlyList<int> sideIndices)
