@@ -26,7 +26,7 @@ internal static class RepeatedSplits
         ("ML.NET LightGBM (one-hot, ML.NET's defaults, as in the table)", "mlnet", "lightgbm"),
         ("scikit-learn 1.2 HGB (categorical_features)", "python", "sklearn"),
         ("XGBoost hist (enable_categorical)", "python", "xgboost"),
-        ("NetLearn at ML.NET LightGBM's effective lr 0.2 / 20 leaves / 8 rows per leaf", "netlearn", "set:learning_rate=0.2,max_leaf_nodes=20,min_samples_leaf=8"),
+        ("NetLearn at ML.NET LightGBM's effective lr 0.2 / 20 leaves / 8 rows per leaf / L2 0.01", "netlearn", "set:learning_rate=0.2,max_leaf_nodes=20,min_samples_leaf=8,l2_regularization=0.01"),
         ("ML.NET LightGBM (one-hot) at scikit-learn's hyperparameters", "mlnet", "lightgbm-sk"),
         ("ML.NET LightGBM native categorical at scikit-learn's hyperparameters", "mlnet", "lightgbm-sk-cat"),
         ("NetLearn on one-hot columns (ML.NET's input), scikit-learn defaults", "netlearn", "onehot"),
