@@ -10,7 +10,7 @@ internal sealed record Measurement(string Library, string Task, int Threads, dou
     /// <summary>Processor time of the fit (all threads); on a loaded machine it is steadier than wall time.</summary>
     public double FitCpuSeconds { get; init; }
 
-    /// <summary>Extra per-case detail printed after the single-row latency (e.g. batch prediction cost per row).</summary>
+    /// <summary>Extra per-case detail: the forest's batch prediction cost per row (printed after the single-row latency), otherwise the effective hyperparameters.</summary>
     public string? Extra { get; init; }
 
     public string ToJson() => JsonSerializer.Serialize(this);

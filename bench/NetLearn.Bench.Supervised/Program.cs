@@ -1,6 +1,10 @@
 // Supervised side-by-side benchmark: NetLearn, scikit-learn, XGBoost and ML.NET on the same data, in one run.
 //
 //   /work/bin/bench dotnet bench/NetLearn.Bench.Supervised/bin/Release/net10.0/NetLearn.Bench.Supervised.dll all [DATA_DIR] [TASK ...]
+//   dotnet bench/NetLearn.Bench.Supervised/bin/Release/net10.0/NetLearn.Bench.Supervised.dll splits [DATA_DIR] [K] [THREADS] [SIDE ...]
+//
+// "splits" compares accuracy on bird strikes over K stratified random 80/20 splits (RepeatedSplits; no timings, so it
+// needs no quiet machine); SIDE is an index into RepeatedSplits.Sides (default: all).
 //
 // Every case runs in a fresh process (so peak memory is per case) with the same thread count for every library.
 // Internal modes: netlearn TASK DATA_DIR THREADS [VARIANT] | mlnet TRAINER TASK DATA_DIR THREADS.
@@ -47,7 +51,16 @@ if (args.Length >= 1 && args[0] == "all")
     return 0;
 }
 
-Console.Error.WriteLine("usage: all [DATA_DIR] [TASK ...] | netlearn TASK DATA_DIR THREADS | mlnet TRAINER TASK DATA_DIR THREADS");
+if (args.Length >= 1 && args[0] == "splits")
+{
+    string dataDir = args.Length > 1 ? args[1] : Path.Combine(Path.GetTempPath(), "netlearn-bench-data");
+    int splits = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 20;
+    int threads = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 1;
+    int[] sides = args.Length > 4 ? [.. args[4..].Select(a => int.Parse(a, CultureInfo.InvariantCulture))] : [.. Enumerable.Range(0, RepeatedSplits.Sides.Length)];
+    return RepeatedSplits.Run(dataDir, splits, threads, sides);
+}
+
+Console.Error.WriteLine("usage: all [DATA_DIR] [TASK ...] | splits [DATA_DIR] [K] [THREADS] [SIDE ...] | netlearn TASK DATA_DIR THREADS [VARIANT] | mlnet TRAINER TASK DATA_DIR THREADS");
 return 2;
 
 /// <summary>Starts the sides and formats the table.</summary>
@@ -153,7 +166,7 @@ internal static class Harness
         return text.ToString();
     }
 
-    private static string RepositoryRoot()
+    public static string RepositoryRoot()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
         while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "NetLearn.slnx")))

@@ -41,6 +41,18 @@ def birdstrikes():
     return train, y, test, yt, cats
 
 
+def effective(model):
+    """The hyperparameters the fitted model used, as its library reports them."""
+    if hasattr(model, "get_xgb_params"):
+        params = model.get_xgb_params()
+    else:
+        params = model.get_params()
+    return ", ".join(f"{k}={params[k]}" for k in sorted(params) if params[k] is not None and k != "categorical_features")
+
+
+EXTRA = {}
+
+
 def main():
     classification = task != "linear_regression"
     if task == "birdstrikes_hgb":
@@ -63,6 +75,7 @@ def main():
             start = time.perf_counter()
             pred = enc.inverse_transform(model.predict(Xt))
             predict = time.perf_counter() - start
+            EXTRA["params"] = effective(model)
             return fit, fit_cpu, predict, float(np.mean(pred == yt))
     else:
         X, y, Xt, yt = numeric("regression" if task == "linear_regression" else "classification")
@@ -87,6 +100,7 @@ def main():
     start = time.perf_counter()
     pred = model.predict(Xt)
     predict = time.perf_counter() - start
+    EXTRA["params"] = effective(model)
     if classification:
         score = float(np.mean(pred == yt))
     else:
@@ -97,4 +111,4 @@ def main():
 fit, fit_cpu, predict, score = main()
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 print(json.dumps({"Library": "scikit-learn" if library == "sklearn" else "XGBoost", "Task": task, "Threads": threads,
-                  "FitSeconds": fit, "FitCpuSeconds": fit_cpu, "PredictSeconds": predict, "PeakMegabytes": peak, "Score": score}))
+                  "FitSeconds": fit, "FitCpuSeconds": fit_cpu, "PredictSeconds": predict, "PeakMegabytes": peak, "Score": score, "Extra": EXTRA.get("params")}))

@@ -15,6 +15,7 @@ internal sealed class HistGrower
 {
     private const int Bins = HistKernels.Bins;
     private const double MinHessianToSplit = 1e-3;
+    private const double LeafHessianEpsilon = 1e-15;
     private const int MinCategorySupport = 10;
     private const double CategorySmoothing = 10.0;
     private const int MaxCategoryThreshold = 32;
@@ -138,7 +139,10 @@ internal sealed class HistGrower
             {
                 left[i] = right[i] = -1;
                 feature[i] = -1;
-                double v = -_s.LearningRate * node.SumG / (node.SumH + _s.L2);
+                // scikit-learn's compute_node_value: −G/(H + λ + 1e-15). The 1e-15 keeps a leaf finite when every row in
+                // it has a zero hessian (a class whose probability underflowed to 0 in softmax): 0/0 would be NaN and
+                // −1/0 an infinite score, after which every later softmax of those rows is NaN.
+                double v = -_s.LearningRate * node.SumG / (node.SumH + _s.L2 + LeafHessianEpsilon);
                 value[i] = v;
                 for (int k = node.Start; k < node.End; k++)
                 {
@@ -402,24 +406,39 @@ internal sealed class HistGrower
         double parent = Score(node.SumG, node.SumH);
         int limit = Math.Min(MaxCategoryThreshold, (m + 1) / 2);
         int bestCount = 0, bestDirection = 0;
+
+        // LightGBM's optional regularisation of categorical splits (feature_histogram.hpp, FindBestThresholdCategorical):
+        // the children are scored with λ + cat_l2 against the parent's λ, and a candidate is only evaluated once the
+        // categories added since the last candidate hold min_data_per_group rows (and the right side keeps as many).
+        // With the defaults (0 and 1) this is scikit-learn 1.2's search exactly.
+        double childL2 = _s.L2 + _s.CatL2;
+        int minGroup = _s.MinDataPerGroup;
         for (int direction = 0; direction < 2; direction++)
         {
             double gl = 0, hl = 0;
-            int cl = 0;
+            int cl = 0, group = 0;
             for (int k = 0; k < limit; k++)
             {
                 int b = order[direction == 0 ? k : m - 1 - k].Bin;
                 gl += hist[b].G;
                 hl += hist[b].H;
                 cl += hist[b].Count;
+                group += hist[b].Count;
                 int cr = node.Count - cl;
                 double hr = node.SumH - hl;
-                if (!ChildrenOk(cl, hl, cr, hr))
+                if (!ChildrenOk(cl, hl, cr, hr) || group < minGroup)
                 {
                     continue;
                 }
 
-                double gain = Score(gl, hl) + Score(node.SumG - gl, hr) - parent;
+                if (cr < minGroup)
+                {
+                    break;
+                }
+
+                group = 0;
+                double gr = node.SumG - gl;
+                double gain = (gl * gl / (hl + childL2)) + (gr * gr / (hr + childL2)) - parent;
                 if (gain > best.Gain)
                 {
                     best = new SplitInfo { Gain = gain, Feature = f, Categorical = true, LeftG = gl, LeftH = hl, LeftCount = cl };
@@ -482,4 +501,11 @@ internal sealed class HistGrower
 }
 
 /// <summary>Settings of one boosting tree.</summary>
-internal sealed record GrowerSettings(double LearningRate, int? MaxLeafNodes, int? MaxDepth, int MinSamplesLeaf, double L2, int Threads, Func<int, int, double> BinEdge);
+internal sealed record GrowerSettings(double LearningRate, int? MaxLeafNodes, int? MaxDepth, int MinSamplesLeaf, double L2, int Threads, Func<int, int, double> BinEdge)
+{
+    /// <summary>Extra L2 penalty on the children of a categorical split (LightGBM's <c>cat_l2</c>; 0 = scikit-learn).</summary>
+    public double CatL2 { get; init; }
+
+    /// <summary>Rows each group of categories added to a side must bring (LightGBM's <c>min_data_per_group</c>; 1 = scikit-learn).</summary>
+    public int MinDataPerGroup { get; init; } = 1;
+}

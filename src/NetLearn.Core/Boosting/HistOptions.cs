@@ -33,6 +33,21 @@ public abstract record HistGradientBoostingOptionsBase : EstimatorOptions
     /// <summary>L2 penalty on leaf values (<c>l2_regularization</c>).</summary>
     public double L2Regularization { get; init; }
 
+    /// <summary>
+    /// Opt-in, not in scikit-learn: an extra L2 penalty on the children of every categorical split (<c>cat_l2</c>,
+    /// LightGBM's name and meaning; LightGBM's default is 10). A categorical split then has to beat its parent scored
+    /// without the penalty, which curbs the overfitting of many-category features on small data. Default 0 =
+    /// scikit-learn 1.2's categorical splits.
+    /// </summary>
+    public double CatL2 { get; init; }
+
+    /// <summary>
+    /// Opt-in, not in scikit-learn: a categorical split is only considered after each further group of categories moved
+    /// to the left brings at least this many rows, and the right side keeps as many (<c>min_data_per_group</c>,
+    /// LightGBM's; its default is 100). Default 1 = scikit-learn 1.2's categorical splits.
+    /// </summary>
+    public int MinDataPerGroup { get; init; } = 1;
+
     /// <summary>Bins per numeric feature, at most 255 (<c>max_bins</c>); one more bin holds missing values.</summary>
     public int MaxBins { get; init; } = 255;
 
@@ -102,6 +117,16 @@ public abstract record HistGradientBoostingOptionsBase : EstimatorOptions
         if (!(L2Regularization >= 0) || !double.IsFinite(L2Regularization))
         {
             throw new HyperparameterException("l2_regularization", "must be a non-negative number");
+        }
+
+        if (!(CatL2 >= 0) || !double.IsFinite(CatL2))
+        {
+            throw new HyperparameterException("cat_l2", "must be a non-negative number (LightGBM uses 10; 0 keeps scikit-learn's categorical splits)");
+        }
+
+        if (MinDataPerGroup < 1)
+        {
+            throw new HyperparameterException("min_data_per_group", "must be at least 1 (LightGBM uses 100; 1 keeps scikit-learn's categorical splits)");
         }
 
         if (MaxBins is < 2 or > 255)

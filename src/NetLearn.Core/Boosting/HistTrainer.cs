@@ -74,7 +74,11 @@ internal static class HistTrainer
 
         var settings = new GrowerSettings(
             options.LearningRate, options.MaxLeafNodes, options.MaxDepth, options.MinSamplesLeaf, options.L2Regularization, options.Threads,
-            (f, b) => b < binner.Thresholds[f].Length ? binner.Thresholds[f][b] : double.PositiveInfinity);
+            (f, b) => b < binner.Thresholds[f].Length ? binner.Thresholds[f][b] : double.PositiveInfinity)
+        {
+            CatL2 = options.CatL2,
+            MinDataPerGroup = options.MinDataPerGroup,
+        };
         using var team = new HistTeam(Math.Min(options.Threads, Environment.ProcessorCount));
         var grower = new HistGrower(bins, n, p, binCount, categorical, settings, team);
         // Per output: gradient and hessian of row i packed at 2i and 2i+1 (one 16-byte load per row when histogramming).
