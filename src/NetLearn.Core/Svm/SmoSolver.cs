@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using NetLearn.LinearAlgebra;
 
 namespace NetLearn.Svm;
@@ -206,10 +208,7 @@ internal sealed class SmoSolver
             }
 
             double di = alpha[i] - oldI, dj = alpha[j] - oldJ;
-            for (int k = 0; k < active; k++)
-            {
-                g[k] += (qi[k] * di) + (qj[k] * dj);
-            }
+            UpdateGradient(g.AsSpan(0, active), qi, qj, di, dj);
 
             if (_shrinking)
             {
@@ -233,6 +232,42 @@ internal sealed class SmoSolver
         }
 
         return (result, rho, iteration, converged);
+    }
+
+    // G[k] += Q_i[k]·Δαi + Q_j[k]·Δαj over the active set, eight entries at a time: the same products and sums as the
+    // scalar expression (no fused multiply-add), so the gradient is bit-for-bit libsvm's.
+    private static void UpdateGradient(Span<double> g, float[] qi, float[] qj, double di, double dj)
+    {
+        int n = g.Length, k = 0;
+        if (Vector256.IsHardwareAccelerated && n >= Vector256<float>.Count)
+        {
+            ref double g0 = ref MemoryMarshal.GetReference(g);
+            ref float qi0 = ref MemoryMarshal.GetArrayDataReference(qi);
+            ref float qj0 = ref MemoryMarshal.GetArrayDataReference(qj);
+            if (qi.Length < n || qj.Length < n)
+            {
+                throw new ArgumentException("a kernel row is shorter than the active set");
+            }
+
+            var vdi = Vector256.Create(di);
+            var vdj = Vector256.Create(dj);
+            for (; k + Vector256<float>.Count <= n; k += Vector256<float>.Count)
+            {
+                var fi = Vector256.LoadUnsafe(ref qi0, (nuint)k);
+                var fj = Vector256.LoadUnsafe(ref qj0, (nuint)k);
+                var low = Vector256.LoadUnsafe(ref g0, (nuint)k);
+                var high = Vector256.LoadUnsafe(ref g0, (nuint)(k + 4));
+                low += (Vector256.WidenLower(fi) * vdi) + (Vector256.WidenLower(fj) * vdj);
+                high += (Vector256.WidenUpper(fi) * vdi) + (Vector256.WidenUpper(fj) * vdj);
+                low.StoreUnsafe(ref g0, (nuint)k);
+                high.StoreUnsafe(ref g0, (nuint)(k + 4));
+            }
+        }
+
+        for (; k < n; k++)
+        {
+            g[k] += (qi[k] * di) + (qj[k] * dj);
+        }
     }
 
     private void UpdateGBar(int i, bool wasUpper, double ci)
@@ -542,14 +577,16 @@ internal sealed class SmoSolver
     /// <summary>
     /// A least-recently-used cache of row prefixes of Q within a budget of floats (libsvm's <c>Cache</c>): a row keeps
     /// the entries computed so far and grows when a longer prefix is needed; permuting two positions swaps their rows
-    /// and the two entries of every cached row, dropping rows that hold only one of them.
+    /// and the two entries of every cached row, dropping rows that hold only one of them. The recency list is
+    /// intrusive (two int arrays with a sentinel at index l, as libsvm's <c>head_t</c>), so a lookup allocates nothing.
     /// </summary>
     private sealed class RowCache
     {
         private readonly float[]?[] _rows;
         private readonly int[] _length;
-        private readonly LinkedListNode<int>?[] _node;
-        private readonly LinkedList<int> _order = new();
+        private readonly int[] _prev;
+        private readonly int[] _next;
+        private readonly int _head;
         private readonly long _budget;
         private long _used;
 
@@ -557,30 +594,38 @@ internal sealed class SmoSolver
         {
             _rows = new float[l][];
             _length = new int[l];
-            _node = new LinkedListNode<int>[l];
+            _prev = new int[l + 1];
+            _next = new int[l + 1];
+            _head = l;
+            _prev[l] = _next[l] = l;
             _budget = budget;
         }
 
         /// <summary>Row <paramref name="index"/> with room for <paramref name="length"/> entries, and how many of them are already valid.</summary>
         public (float[] Row, int Valid) Get(int index, int length)
         {
-            var node = _node[index];
-            if (node is not null)
+            int valid = _length[index];
+            if (length == 0 && valid == 0)
             {
-                _order.Remove(node);
+                return ([], 0);
             }
 
-            int valid = _length[index];
+            if (valid > 0)
+            {
+                Unlink(index);
+            }
+
             float[]? row = _rows[index];
             if (valid < length)
             {
                 _used -= valid;
-                while (_used + length > _budget && _order.Last is { } last)
+                while (_used + length > _budget && _prev[_head] != _head)
                 {
-                    Drop(last.Value);
+                    Drop(_prev[_head]);
                 }
 
-                var grown = new float[length];
+                // Uninitialised: the caller fills entries valid … length − 1 before reading them.
+                var grown = GC.AllocateUninitializedArray<float>(length);
                 if (row is not null)
                 {
                     Array.Copy(row, grown, valid);
@@ -592,7 +637,7 @@ internal sealed class SmoSolver
                 _used += length;
             }
 
-            _node[index] = _order.AddFirst(index);
+            LinkFirst(index);
             return (row!, valid);
         }
 
@@ -603,17 +648,27 @@ internal sealed class SmoSolver
                 return;
             }
 
-            (_rows[i], _rows[j]) = (_rows[j], _rows[i]);
-            (_length[i], _length[j]) = (_length[j], _length[i]);
-            (_node[i], _node[j]) = (_node[j], _node[i]);
-            if (_node[i] is { } ni)
+            // libsvm's swap_index: both rows move to the front of the recency list with their contents exchanged.
+            if (_length[i] > 0)
             {
-                ni.Value = i;
+                Unlink(i);
             }
 
-            if (_node[j] is { } nj)
+            if (_length[j] > 0)
             {
-                nj.Value = j;
+                Unlink(j);
+            }
+
+            (_rows[i], _rows[j]) = (_rows[j], _rows[i]);
+            (_length[i], _length[j]) = (_length[j], _length[i]);
+            if (_length[i] > 0)
+            {
+                LinkFirst(i);
+            }
+
+            if (_length[j] > 0)
+            {
+                LinkFirst(j);
             }
 
             if (i > j)
@@ -621,10 +676,9 @@ internal sealed class SmoSolver
                 (i, j) = (j, i);
             }
 
-            for (var node = _order.First; node is not null;)
+            for (int k = _next[_head]; k != _head;)
             {
-                var next = node.Next;
-                int k = node.Value;
+                int next = _next[k];
                 if (_length[k] > i)
                 {
                     if (_length[k] > j)
@@ -638,14 +692,28 @@ internal sealed class SmoSolver
                     }
                 }
 
-                node = next;
+                k = next;
             }
+        }
+
+        private void Unlink(int index)
+        {
+            _next[_prev[index]] = _next[index];
+            _prev[_next[index]] = _prev[index];
+        }
+
+        private void LinkFirst(int index)
+        {
+            int first = _next[_head];
+            _next[index] = first;
+            _prev[index] = _head;
+            _prev[first] = index;
+            _next[_head] = index;
         }
 
         private void Drop(int index)
         {
-            _order.Remove(_node[index]!);
-            _node[index] = null;
+            Unlink(index);
             _used -= _length[index];
             _length[index] = 0;
             _rows[index] = null;
