@@ -89,8 +89,33 @@ internal static class LinearPeer
                 double scale = theirsCoef.Max(Math.Abs), gap = oursCoef.Zip(theirsCoef, (a, b) => Math.Abs(a - b)).Max();
                 Console.WriteLine(FormattableString.Invariant(
                     $"           solution: max |coef NetLearn - coef scikit-learn| = {gap:E2} ({gap / scale:E2} of the largest); iterations NetLearn {logistic.Iterations}, scikit-learn {peer.GetProperty("n_iter").GetInt32()}; zero coefficients {oursCoef.Count(v => v == 0)} / {theirsCoef.Count(v => v == 0)}"));
+                double ourObjective = Objective(task, xTrain, yTrain, oursCoef), theirObjective = Objective(task, xTrain, yTrain, theirsCoef);
+                Console.WriteLine(FormattableString.Invariant(
+                    $"           objective (train): NetLearn {ourObjective:F6}, scikit-learn {theirObjective:F6} (difference {ourObjective - theirObjective:E2})"));
             }
         }
+    }
+
+    // The binary problem's objective at coefficients w (intercept last): Σ logloss + penalty with C = 1 (l2: ½‖w‖²;
+    // l1: ‖w‖₁, the intercept included for liblinear, whose intercept is a penalised feature of value 1).
+    private static double Objective(string task, Table x, double[] y, double[] w)
+    {
+        var m = x.ToMatrix();
+        int p = m.Columns;
+        double loss = 0;
+        for (int r = 0; r < m.Rows; r++)
+        {
+            double z = System.Numerics.Tensors.TensorPrimitives.Dot<double>(m.Row(r), w.AsSpan(0, p)) + w[p];
+            loss += Math.Max(z, 0) + Math.Log(1 + Math.Exp(-Math.Abs(z))) - (y[r] * z);
+        }
+
+        var coef = w.AsSpan(0, p);
+        return task switch
+        {
+            "logistic" => loss + (0.5 * System.Numerics.Tensors.TensorPrimitives.Dot<double>(coef, coef)),
+            "logistic_l1" => loss + System.Numerics.Tensors.TensorPrimitives.SumOfMagnitudes<double>(w),
+            _ => loss + System.Numerics.Tensors.TensorPrimitives.SumOfMagnitudes<double>(coef),
+        };
     }
 
     private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
