@@ -19,7 +19,7 @@ namespace NetLearn.Bench;
 /// </summary>
 internal static class LinearPeer
 {
-    private static readonly string[] AllTasks = ["linreg", "ridge", "logistic", "lasso", "svc", "knn"];
+    private static readonly string[] AllTasks = ["linreg", "ridge", "logistic", "logistic_l1", "logistic_l1_saga", "lasso", "svc", "svc_noshrink", "knn"];
 
     public static void Run(string[] args)
     {
@@ -37,15 +37,17 @@ internal static class LinearPeer
         Console.WriteLine($"{"task",-10} {"rows",9} {"cols",5} {"fit NetLearn",13} {"fit sklearn",12} {"ratio",7} {"predict NL",11} {"predict sk",11} {"score NL",9} {"score sk",9}");
         foreach (string task in tasks)
         {
-            string data = task switch { "ridge" => "linreg", "svc_noshrink" => "svc", _ => task };
+            string data = task switch { "ridge" => "linreg", "svc_noshrink" => "svc", "logistic_l1" or "logistic_l1_saga" => "logistic", _ => task };
             var (xTrain, yTrain, xTest, yTest) = Load(folder, data);
-            bool classifier = task is "logistic" or "svc" or "svc_noshrink" or "knn";
+            bool classifier = task is "logistic" or "logistic_l1" or "logistic_l1_saga" or "svc" or "svc_noshrink" or "knn";
             Column target = classifier ? new NumericColumn("y", yTrain) : new NumericColumn("y", yTrain);
             Func<IEstimator> create = task switch
             {
                 "linreg" => () => new LinearRegression(),
                 "ridge" => () => new Ridge(new RidgeOptions { Alpha = 1.0 }),
                 "logistic" => () => new LogisticRegression(),
+                "logistic_l1" => () => new LogisticRegression(new LogisticRegressionOptions { Penalty = Penalty.L1, Solver = LogisticSolver.Liblinear, C = 1.0 }),
+                "logistic_l1_saga" => () => new LogisticRegression(new LogisticRegressionOptions { Penalty = Penalty.L1, Solver = LogisticSolver.Saga, C = 1.0 }),
                 "lasso" => () => new Lasso(new LassoOptions { Alpha = 1.0 }),
                 "svc" => () => new Svc(),
                 "svc_noshrink" => () => new Svc(new SvcOptions { Shrinking = false }),
@@ -61,10 +63,12 @@ internal static class LinearPeer
             var fits = new List<double>();
             var predicts = new List<double>();
             double score = 0;
+            IPredictor? model = null;
+            var pause = GC.GetTotalPauseDuration();
             for (int r = 0; r < repeats; r++)
             {
                 var clock = Stopwatch.StartNew();
-                var model = (IPredictor)create().FitModel(xTrain, target);
+                model = (IPredictor)create().FitModel(xTrain, target);
                 fits.Add(clock.Elapsed.TotalSeconds);
                 clock.Restart();
                 var predicted = model.Predict(xTest);
@@ -77,7 +81,41 @@ internal static class LinearPeer
             double ours = Median(fits), theirs = peer.GetProperty("fit").GetDouble();
             Console.WriteLine(FormattableString.Invariant(
                 $"{task,-10} {xTrain.RowCount,9} {xTrain.ColumnCount,5} {ours,13:F4} {theirs,12:F4} {theirs / ours,6:F2}x {Median(predicts),11:F4} {peer.GetProperty("predict").GetDouble(),11:F4} {score,9:F4} {peer.GetProperty("score").GetDouble(),9:F4}"));
+            Console.WriteLine(FormattableString.Invariant($"           NetLearn GC pauses over {repeats} fits and predicts: {(GC.GetTotalPauseDuration() - pause).TotalSeconds:F3} s"));
+            if (model is LogisticRegressionModel logistic && peer.TryGetProperty("coef", out var peerCoef))
+            {
+                double[] theirsCoef = [.. peerCoef.EnumerateArray().Select(v => v.GetDouble())];
+                double[] oursCoef = [.. logistic.Coefficients.AsSpan().ToArray(), .. logistic.Intercept];
+                double scale = theirsCoef.Max(Math.Abs), gap = oursCoef.Zip(theirsCoef, (a, b) => Math.Abs(a - b)).Max();
+                Console.WriteLine(FormattableString.Invariant(
+                    $"           solution: max |coef NetLearn - coef scikit-learn| = {gap:E2} ({gap / scale:E2} of the largest); iterations NetLearn {logistic.Iterations}, scikit-learn {peer.GetProperty("n_iter").GetInt32()}; zero coefficients {oursCoef.Count(v => v == 0)} / {theirsCoef.Count(v => v == 0)}"));
+                double ourObjective = Objective(task, xTrain, yTrain, oursCoef), theirObjective = Objective(task, xTrain, yTrain, theirsCoef);
+                Console.WriteLine(FormattableString.Invariant(
+                    $"           objective (train): NetLearn {ourObjective:F6}, scikit-learn {theirObjective:F6} (difference {ourObjective - theirObjective:E2})"));
+            }
         }
+    }
+
+    // The binary problem's objective at coefficients w (intercept last): Σ logloss + penalty with C = 1 (l2: ½‖w‖²;
+    // l1: ‖w‖₁, the intercept included for liblinear, whose intercept is a penalised feature of value 1).
+    private static double Objective(string task, Table x, double[] y, double[] w)
+    {
+        var m = x.ToMatrix();
+        int p = m.Columns;
+        double loss = 0;
+        for (int r = 0; r < m.Rows; r++)
+        {
+            double z = System.Numerics.Tensors.TensorPrimitives.Dot<double>(m.Row(r), w.AsSpan(0, p)) + w[p];
+            loss += Math.Max(z, 0) + Math.Log(1 + Math.Exp(-Math.Abs(z))) - (y[r] * z);
+        }
+
+        var coef = w.AsSpan(0, p);
+        return task switch
+        {
+            "logistic" => loss + (0.5 * System.Numerics.Tensors.TensorPrimitives.Dot<double>(coef, coef)),
+            "logistic_l1" => loss + System.Numerics.Tensors.TensorPrimitives.SumOfMagnitudes<double>(w),
+            _ => loss + System.Numerics.Tensors.TensorPrimitives.SumOfMagnitudes<double>(coef),
+        };
     }
 
     private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);

@@ -265,7 +265,7 @@ internal sealed class LinearData
         column == P ? Y.AsSpan(from, length) : Columns.AsSpan((column * N) + from, length);
 
     // target[k] += a · b_k for four vectors at once: a is loaded once per step.
-    private static void Dot4(ReadOnlySpan<double> a, ReadOnlySpan<double> b0, ReadOnlySpan<double> b1, ReadOnlySpan<double> b2, ReadOnlySpan<double> b3, Span<double> target)
+    internal static void Dot4(ReadOnlySpan<double> a, ReadOnlySpan<double> b0, ReadOnlySpan<double> b1, ReadOnlySpan<double> b2, ReadOnlySpan<double> b3, Span<double> target)
     {
         int length = a.Length, k = 0;
         double s0 = 0, s1 = 0, s2 = 0, s3 = 0;

@@ -137,13 +137,21 @@ internal sealed class NeighborIndex
         {
             // ‖x − q‖² = ‖x‖² − 2x·q + ‖q‖²: one SIMD dot per row (as scikit-learn's euclidean_distances); the k
             // candidates are then recomputed exactly so reported distances are not hurt by cancellation.
+            // The dot products come a block of rows at a time from the four-row SIMD kernel (RowDots).
             double qq = TensorPrimitives.Dot<double>(q, q);
-            for (int i = 0; i < _x.Rows; i++)
+            Span<double> dots = stackalloc double[256];
+            for (int from = 0; from < _x.Rows; from += dots.Length)
             {
-                double d = _squaredNorms[i] - (2 * TensorPrimitives.Dot<double>(_x.Row(i), q)) + qq;
-                if (heap.Accepts(d - (1e-10 * (_squaredNorms[i] + qq))))
+                int count = Math.Min(dots.Length, _x.Rows - from);
+                RowDots.Dots(q, _x, _order.AsSpan(from, count), dots);
+                for (int t = 0; t < count; t++)
                 {
-                    heap.Push(Reduced(_x.Row(i), q), i);
+                    int i = from + t;
+                    double d = _squaredNorms[i] - (2 * dots[t]) + qq;
+                    if (heap.Accepts(d - (1e-10 * (_squaredNorms[i] + qq))))
+                    {
+                        heap.Push(Reduced(_x.Row(i), q), i);
+                    }
                 }
             }
 

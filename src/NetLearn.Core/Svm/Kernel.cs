@@ -40,6 +40,52 @@ internal sealed record KernelFunction(KernelType Type, double Gamma, double Coef
         };
     }
 
+    /// <summary>
+    /// K(a, x_r) for every r in <paramref name="rows"/> (a row of the kernel matrix at once): the dot products by
+    /// <see cref="RowDots.Dots"/>, then the kernel's function over the whole row (rbf: one vectorised exp). Same
+    /// formula and order of operations as <see cref="Evaluate(ReadOnlySpan{double}, ReadOnlySpan{double}, double, double)"/>.
+    /// </summary>
+    /// <param name="a">The row a.</param>
+    /// <param name="aa">‖a‖².</param>
+    /// <param name="x">The rows r (row-major).</param>
+    /// <param name="norms">‖x_r‖² per row of <paramref name="x"/>.</param>
+    /// <param name="rows">The rows wanted.</param>
+    /// <param name="destination">One value per entry of <paramref name="rows"/>.</param>
+    public void EvaluateRow(ReadOnlySpan<double> a, double aa, Matrix x, ReadOnlySpan<double> norms, ReadOnlySpan<int> rows, Span<double> destination)
+    {
+        RowDots.Dots(a, x, rows, destination);
+        switch (Type)
+        {
+            case KernelType.Linear:
+                return;
+            case KernelType.Rbf:
+                double gamma = Gamma;
+                for (int t = 0; t < rows.Length; t++)
+                {
+                    destination[t] = -gamma * (aa + norms[rows[t]] - (2 * destination[t]));
+                }
+
+                TensorPrimitives.Exp<double>(destination[..rows.Length], destination);
+                return;
+            case KernelType.Poly:
+                for (int t = 0; t < rows.Length; t++)
+                {
+                    destination[t] = Power((Gamma * destination[t]) + Coef0, Degree);
+                }
+
+                return;
+            case KernelType.Sigmoid:
+                for (int t = 0; t < rows.Length; t++)
+                {
+                    destination[t] = Math.Tanh((Gamma * destination[t]) + Coef0);
+                }
+
+                return;
+            default:
+                throw new InvalidOperationException();
+        }
+    }
+
     /// <summary>K between every row of <paramref name="x"/> and every row of <paramref name="z"/> (rows of x × rows of z).</summary>
     public Matrix Evaluate(Matrix x, Matrix z)
     {

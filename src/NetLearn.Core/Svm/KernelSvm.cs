@@ -283,14 +283,23 @@ public sealed class Svc(SvcOptions? options = null)
             c[a] = rowC[rows[a]];
         }
 
+        // The problem's rows gathered contiguously (variable a is row a of xs), so a kernel row reads them in order.
+        var xs = x.TakeRows(rows);
+        var ns = new double[l];
+        for (int a = 0; a < l; a++)
+        {
+            ns[a] = norms[rows[a]];
+        }
+
+        var kernelRow = new double[l];
         void FillRow(int a, ReadOnlySpan<int> columns, Span<float> destination)
         {
-            var xa = x.Row(rows[a]);
-            double na = norms[rows[a]];
+            var values = kernelRow.AsSpan(0, columns.Length);
+            kernel.EvaluateRow(xs.Row(a), ns[a], xs, ns, columns, values);
+            double ya = y[a];
             for (int t = 0; t < columns.Length; t++)
             {
-                int b = columns[t];
-                destination[t] = (float)(y[a] * y[b] * kernel.Evaluate(xa, x.Row(rows[b]), na, norms[rows[b]]));
+                destination[t] = (float)(ya * y[columns[t]] * values[t]);
             }
         }
 
@@ -695,23 +704,35 @@ public sealed class Svr(SvrOptions? options = null)
 
         // Variables i and i + n share sample i's kernel row: each K(a, b) is computed once per fill, whichever of the two asks.
         var kernelRow = new double[n];
+        var values = new double[n];
+        var needed = new int[n];
         var stamp = new int[n];
         int fills = 0;
         void FillRow(int a, ReadOnlySpan<int> columns, Span<float> destination)
         {
             int ra = a % n;
-            var xa = x.Row(ra);
             fills++;
-            for (int t = 0; t < columns.Length; t++)
+            int count = 0;
+            foreach (int b in columns)
             {
-                int b = columns[t], rb = b % n;
+                int rb = b % n;
                 if (stamp[rb] != fills)
                 {
-                    kernelRow[rb] = kernel.Evaluate(xa, x.Row(rb), norms[ra], norms[rb]);
                     stamp[rb] = fills;
+                    needed[count++] = rb;
                 }
+            }
 
-                destination[t] = (float)(y[a] * y[b] * kernelRow[rb]);
+            kernel.EvaluateRow(x.Row(ra), norms[ra], x, norms, needed.AsSpan(0, count), values);
+            for (int t = 0; t < count; t++)
+            {
+                kernelRow[needed[t]] = values[t];
+            }
+
+            for (int t = 0; t < columns.Length; t++)
+            {
+                int b = columns[t];
+                destination[t] = (float)(y[a] * y[b] * kernelRow[b % n]);
             }
         }
 

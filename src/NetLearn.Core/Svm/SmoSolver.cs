@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using NetLearn.LinearAlgebra;
 
 namespace NetLearn.Svm;
@@ -47,6 +49,12 @@ internal sealed class SmoSolver
     private double[] _g = [];
     private double[] _gBar = [];
     private double[] _p = [];
+
+    // Per position, for the vectorised working-set selection: yᵢ as a double, and 0 or −∞ for membership of
+    // I_up(α) and I_low(α) (libsvm's alpha_status, in a form that can be added to a score).
+    private readonly double[] _yd;
+    private readonly double[] _upPenalty;
+    private readonly double[] _lowPenalty;
     private int _activeSize;
     private bool _unshrink;
 
@@ -65,6 +73,9 @@ internal sealed class SmoSolver
         _y = (sbyte[])y.Clone();
         _c = (double[])c.Clone();
         _active = new int[l];
+        _yd = new double[l];
+        _upPenalty = new double[l];
+        _lowPenalty = new double[l];
         _shrinking = shrinking;
         _cache = new RowCache(l, Math.Max(2L, cacheRows) * Math.Max(l, 1));
     }
@@ -80,6 +91,8 @@ internal sealed class SmoSolver
         for (int t = 0; t < l; t++)
         {
             _active[t] = t;
+            _yd[t] = _y[t];
+            UpdateStatus(t);
         }
 
         _activeSize = l;
@@ -205,11 +218,10 @@ internal sealed class SmoSolver
                 }
             }
 
+            UpdateStatus(i);
+            UpdateStatus(j);
             double di = alpha[i] - oldI, dj = alpha[j] - oldJ;
-            for (int k = 0; k < active; k++)
-            {
-                g[k] += (qi[k] * di) + (qj[k] * dj);
-            }
+            UpdateGradient(g.AsSpan(0, active), qi, qj, di, dj);
 
             if (_shrinking)
             {
@@ -233,6 +245,42 @@ internal sealed class SmoSolver
         }
 
         return (result, rho, iteration, converged);
+    }
+
+    // G[k] += Q_i[k]·Δαi + Q_j[k]·Δαj over the active set, eight entries at a time: the same products and sums as the
+    // scalar expression (no fused multiply-add), so the gradient is bit-for-bit libsvm's.
+    private static void UpdateGradient(Span<double> g, float[] qi, float[] qj, double di, double dj)
+    {
+        int n = g.Length, k = 0;
+        if (Vector256.IsHardwareAccelerated && n >= Vector256<float>.Count)
+        {
+            ref double g0 = ref MemoryMarshal.GetReference(g);
+            ref float qi0 = ref MemoryMarshal.GetArrayDataReference(qi);
+            ref float qj0 = ref MemoryMarshal.GetArrayDataReference(qj);
+            if (qi.Length < n || qj.Length < n)
+            {
+                throw new ArgumentException("a kernel row is shorter than the active set");
+            }
+
+            var vdi = Vector256.Create(di);
+            var vdj = Vector256.Create(dj);
+            for (; k + Vector256<float>.Count <= n; k += Vector256<float>.Count)
+            {
+                var fi = Vector256.LoadUnsafe(ref qi0, (nuint)k);
+                var fj = Vector256.LoadUnsafe(ref qj0, (nuint)k);
+                var low = Vector256.LoadUnsafe(ref g0, (nuint)k);
+                var high = Vector256.LoadUnsafe(ref g0, (nuint)(k + 4));
+                low += (Vector256.WidenLower(fi) * vdi) + (Vector256.WidenLower(fj) * vdj);
+                high += (Vector256.WidenUpper(fi) * vdi) + (Vector256.WidenUpper(fj) * vdj);
+                low.StoreUnsafe(ref g0, (nuint)k);
+                high.StoreUnsafe(ref g0, (nuint)(k + 4));
+            }
+        }
+
+        for (; k < n; k++)
+        {
+            g[k] += (qi[k] * di) + (qj[k] * dj);
+        }
     }
 
     private void UpdateGBar(int i, bool wasUpper, double ci)
@@ -279,81 +327,192 @@ internal sealed class SmoSolver
 
     private bool Free(int i) => !Upper(i) && !Lower(i);
 
-    // WSS3 over the active variables: i maximises −yᵢ∇ᵢ over I_up; j minimises the second-order decrease over I_low among violating pairs.
+    // I_up(α) = {t | yₜ = 1, αₜ < Cₜ} ∪ {t | yₜ = −1, αₜ > 0}; I_low(α) the other way round (libsvm's alpha_status).
+    private void UpdateStatus(int t)
+    {
+        bool upper = Upper(t), lower = Lower(t);
+        bool inUp = _y[t] == 1 ? !upper : !lower;
+        bool inLow = _y[t] == 1 ? !lower : !upper;
+        _upPenalty[t] = inUp ? 0.0 : double.NegativeInfinity;
+        _lowPenalty[t] = inLow ? 0.0 : double.NegativeInfinity;
+    }
+
+    // WSS3 over the active variables: i maximises −yᵢ∇ᵢ over I_up; j minimises the second-order decrease over I_low among
+    // violating pairs. Both scans are vectorised (four lanes, each keeping its best value and index) with libsvm's
+    // arithmetic and tie rule (the last index wins), so the same pair is chosen as by libsvm's scalar loops.
     private bool SelectWorkingSet(double tol, out int outI, out int outJ)
     {
-        var g = _g;
         int active = _activeSize;
-        double gmax = double.NegativeInfinity, gmax2 = double.NegativeInfinity;
-        int gmaxIndex = -1, gminIndex = -1;
-        double objDiffMin = double.PositiveInfinity;
-        for (int t = 0; t < active; t++)
+        var (gmax, i) = MaxViolation(active);
+        outI = i;
+        outJ = -1;
+        if (i == -1)
         {
-            if (_y[t] == 1)
-            {
-                if (!Upper(t) && -g[t] >= gmax)
-                {
-                    gmax = -g[t];
-                    gmaxIndex = t;
-                }
-            }
-            else if (!Lower(t) && g[t] >= gmax)
-            {
-                gmax = g[t];
-                gmaxIndex = t;
-            }
+            return false;
         }
 
-        int i = gmaxIndex;
-        float[]? qi = i != -1 ? Row(i, active) : null;
-        for (int j = 0; j < active; j++)
+        float[] qi = Row(i, active);
+        var (gmax2, j) = BestPartner(i, gmax, qi, active);
+        outJ = j;
+        return !(gmax + gmax2 < tol || j == -1);
+    }
+
+    // max over I_up of −yₜ∇ₜ and the last position reaching it (−1 when I_up is empty).
+    private (double Value, int Index) MaxViolation(int active)
+    {
+        var g = _g;
+        var yd = _yd;
+        var pen = _upPenalty;
+        double best = double.NegativeInfinity;
+        int bestIndex = -1, t = 0;
+        if (Vector256.IsHardwareAccelerated && active >= Vector256<double>.Count)
         {
-            if (_y[j] == 1)
+            var value = Vector256.Create(double.NegativeInfinity);
+            var index = Vector256.Create(-1L);
+            var lane = Vector256.Create(0L, 1L, 2L, 3L);
+            var step = Vector256.Create(4L);
+            for (; t + Vector256<double>.Count <= active; t += Vector256<double>.Count, lane += step)
             {
-                if (!Lower(j))
-                {
-                    double gradDiff = gmax + g[j];
-                    if (g[j] >= gmax2)
-                    {
-                        gmax2 = g[j];
-                    }
-
-                    if (gradDiff > 0)
-                    {
-                        double quad = _qd[i] + _qd[j] - (2.0 * _y[i] * qi![j]);
-                        double objDiff = -(gradDiff * gradDiff) / (quad > 0 ? quad : Tau);
-                        if (objDiff <= objDiffMin)
-                        {
-                            gminIndex = j;
-                            objDiffMin = objDiff;
-                        }
-                    }
-                }
+                var v = -(Vector256.LoadUnsafe(ref yd[0], (nuint)t) * Vector256.LoadUnsafe(ref g[0], (nuint)t));
+                var take = Vector256.GreaterThanOrEqual(v, value) & Vector256.Equals(Vector256.LoadUnsafe(ref pen[0], (nuint)t), Vector256<double>.Zero);
+                value = Vector256.ConditionalSelect(take, v, value);
+                index = Vector256.ConditionalSelect(take.AsInt64(), lane, index);
             }
-            else if (!Upper(j))
-            {
-                double gradDiff = gmax - g[j];
-                if (-g[j] >= gmax2)
-                {
-                    gmax2 = -g[j];
-                }
 
-                if (gradDiff > 0)
+            (best, bestIndex) = LastBest(value, index, larger: true);
+        }
+
+        for (; t < active; t++)
+        {
+            if (pen[t] == 0)
+            {
+                double v = -(yd[t] * g[t]);
+                if (v >= best)
                 {
-                    double quad = _qd[i] + _qd[j] + (2.0 * _y[i] * qi![j]);
-                    double objDiff = -(gradDiff * gradDiff) / (quad > 0 ? quad : Tau);
-                    if (objDiff <= objDiffMin)
-                    {
-                        gminIndex = j;
-                        objDiffMin = objDiff;
-                    }
+                    best = v;
+                    bestIndex = t;
                 }
             }
         }
 
-        outI = gmaxIndex;
-        outJ = gminIndex;
-        return !(gmax + gmax2 < tol || gminIndex == -1);
+        return (best, bestIndex);
+    }
+
+    // Over I_low: max of yₜ∇ₜ (libsvm's Gmax2), and the t with gradDiff = gmax + yₜ∇ₜ > 0 minimising
+    // −gradDiff²/quad, quad = Q_ii + Q_tt − 2yᵢyₜK_it (τ when not positive), last position on ties.
+    private (double Gmax2, int Index) BestPartner(int i, double gmax, float[] qi, int active)
+    {
+        var g = _g;
+        var yd = _yd;
+        var qd = _qd;
+        var pen = _lowPenalty;
+        if (qi.Length < active)
+        {
+            throw new InvalidOperationException("the kernel row is shorter than the active set");
+        }
+
+        double qdi = qd[i], twoYi = 2.0 * _y[i];
+        double gmax2 = double.NegativeInfinity, best = double.PositiveInfinity;
+        int bestIndex = -1, t = 0;
+        if (Vector256.IsHardwareAccelerated && active >= Vector256<float>.Count)
+        {
+            var value = Vector256.Create(double.PositiveInfinity);
+            var index = Vector256.Create(-1L);
+            var lane = Vector256.Create(0L, 1L, 2L, 3L);
+            var step = Vector256.Create(4L);
+            var g2 = Vector256.Create(double.NegativeInfinity);
+            var gmaxV = Vector256.Create(gmax);
+            var qdiV = Vector256.Create(qdi);
+            var twoYiV = Vector256.Create(twoYi);
+            var tau = Vector256.Create(Tau);
+            ref double g0 = ref g[0], y0 = ref yd[0], qd0 = ref qd[0], pen0 = ref pen[0];
+            for (; t + Vector256<float>.Count <= active; t += Vector256<float>.Count)
+            {
+                var q = Vector256.LoadUnsafe(ref qi[0], (nuint)t);
+                PartnerLanes((nuint)t, Vector256.WidenLower(q), ref g0, ref y0, ref qd0, ref pen0, gmaxV, qdiV, twoYiV, tau, ref g2, ref value, ref index, lane);
+                lane += step;
+                PartnerLanes((nuint)(t + Vector256<double>.Count), Vector256.WidenUpper(q), ref g0, ref y0, ref qd0, ref pen0, gmaxV, qdiV, twoYiV, tau, ref g2, ref value, ref index, lane);
+                lane += step;
+            }
+
+            (best, bestIndex) = LastBest(value, index, larger: false);
+            for (int k = 0; k < Vector256<double>.Count; k++)
+            {
+                gmax2 = Math.Max(gmax2, g2[k]);
+            }
+        }
+
+        for (; t < active; t++)
+        {
+            if (pen[t] != 0)
+            {
+                continue;
+            }
+
+            double yg = yd[t] * g[t];
+            if (yg >= gmax2)
+            {
+                gmax2 = yg;
+            }
+
+            double gradDiff = gmax + yg;
+            if (gradDiff > 0)
+            {
+                double quad = qdi + qd[t] - (twoYi * yd[t] * qi[t]);
+                double objDiff = -(gradDiff * gradDiff) / (quad > 0 ? quad : Tau);
+                if (objDiff <= best)
+                {
+                    best = objDiff;
+                    bestIndex = t;
+                }
+            }
+        }
+
+        return (gmax2, bestIndex);
+    }
+
+    // Four positions of BestPartner's scan (see there), kept in registers by inlining.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static void PartnerLanes(
+        nuint at, Vector256<double> kit, ref double g0, ref double y0, ref double qd0, ref double pen0, Vector256<double> gmax, Vector256<double> qdi,
+        Vector256<double> twoYi, Vector256<double> tau, ref Vector256<double> gmax2, ref Vector256<double> value, ref Vector256<long> index, Vector256<long> lane)
+    {
+        var yt = Vector256.LoadUnsafe(ref y0, at);
+        var low = Vector256.LoadUnsafe(ref pen0, at);
+        var yg = yt * Vector256.LoadUnsafe(ref g0, at);
+        gmax2 = Vector256.Max(gmax2, yg + low);
+        var gradDiff = gmax + yg + low;
+        var quad = qdi + Vector256.LoadUnsafe(ref qd0, at) - (twoYi * yt * kit);
+        quad = Vector256.ConditionalSelect(Vector256.GreaterThan(quad, Vector256<double>.Zero), quad, tau);
+        var objDiff = -(gradDiff * gradDiff) / quad;
+        var take = Vector256.GreaterThan(gradDiff, Vector256<double>.Zero) & Vector256.LessThanOrEqual(objDiff, value);
+        value = Vector256.ConditionalSelect(take, objDiff, value);
+        index = Vector256.ConditionalSelect(take.AsInt64(), lane, index);
+    }
+
+    // The best of four lanes (largest or smallest value; on equal values the larger index, i.e. the later position).
+    private static (double Value, int Index) LastBest(Vector256<double> value, Vector256<long> index, bool larger)
+    {
+        double best = larger ? double.NegativeInfinity : double.PositiveInfinity;
+        int bestIndex = -1;
+        for (int k = 0; k < Vector256<double>.Count; k++)
+        {
+            int at = (int)index[k];
+            if (at < 0)
+            {
+                continue;
+            }
+
+            double v = value[k];
+            bool better = larger ? v > best : v < best;
+            if (bestIndex == -1 || better || (v == best && at > bestIndex))
+            {
+                best = v;
+                bestIndex = at;
+            }
+        }
+
+        return (best, bestIndex);
     }
 
     // libsvm's do_shrinking: moves bounded variables that cannot improve the current maximal violating pair behind the active set.
@@ -414,6 +573,8 @@ internal sealed class SmoSolver
                 }
             }
         }
+
+        _cache.ApplySwaps();
     }
 
     private bool ShouldShrink(int t, double gmax1, double gmax2)
@@ -490,6 +651,9 @@ internal sealed class SmoSolver
     {
         _cache.Swap(i, j);
         (_y[i], _y[j]) = (_y[j], _y[i]);
+        (_yd[i], _yd[j]) = (_yd[j], _yd[i]);
+        (_upPenalty[i], _upPenalty[j]) = (_upPenalty[j], _upPenalty[i]);
+        (_lowPenalty[i], _lowPenalty[j]) = (_lowPenalty[j], _lowPenalty[i]);
         (_g[i], _g[j]) = (_g[j], _g[i]);
         (_alpha[i], _alpha[j]) = (_alpha[j], _alpha[i]);
         (_p[i], _p[j]) = (_p[j], _p[i]);
@@ -542,45 +706,56 @@ internal sealed class SmoSolver
     /// <summary>
     /// A least-recently-used cache of row prefixes of Q within a budget of floats (libsvm's <c>Cache</c>): a row keeps
     /// the entries computed so far and grows when a longer prefix is needed; permuting two positions swaps their rows
-    /// and the two entries of every cached row, dropping rows that hold only one of them.
+    /// and the two entries of every cached row, dropping rows that hold only one of them. The recency list is
+    /// intrusive (two int arrays with a sentinel at index l, as libsvm's <c>head_t</c>), so a lookup allocates nothing.
     /// </summary>
     private sealed class RowCache
     {
         private readonly float[]?[] _rows;
         private readonly int[] _length;
-        private readonly LinkedListNode<int>?[] _node;
-        private readonly LinkedList<int> _order = new();
+        private readonly int[] _prev;
+        private readonly int[] _next;
+        private readonly int _head;
         private readonly long _budget;
+        private readonly List<(int I, int J)> _pending = [];
         private long _used;
 
         public RowCache(int l, long budget)
         {
             _rows = new float[l][];
             _length = new int[l];
-            _node = new LinkedListNode<int>[l];
+            _prev = new int[l + 1];
+            _next = new int[l + 1];
+            _head = l;
+            _prev[l] = _next[l] = l;
             _budget = budget;
         }
 
         /// <summary>Row <paramref name="index"/> with room for <paramref name="length"/> entries, and how many of them are already valid.</summary>
         public (float[] Row, int Valid) Get(int index, int length)
         {
-            var node = _node[index];
-            if (node is not null)
+            int valid = _length[index];
+            if (length == 0 && valid == 0)
             {
-                _order.Remove(node);
+                return ([], 0);
             }
 
-            int valid = _length[index];
+            if (valid > 0)
+            {
+                Unlink(index);
+            }
+
             float[]? row = _rows[index];
             if (valid < length)
             {
                 _used -= valid;
-                while (_used + length > _budget && _order.Last is { } last)
+                while (_used + length > _budget && _prev[_head] != _head)
                 {
-                    Drop(last.Value);
+                    Drop(_prev[_head]);
                 }
 
-                var grown = new float[length];
+                // Uninitialised: the caller fills entries valid … length − 1 before reading them.
+                var grown = GC.AllocateUninitializedArray<float>(length);
                 if (row is not null)
                 {
                     Array.Copy(row, grown, valid);
@@ -592,7 +767,7 @@ internal sealed class SmoSolver
                 _used += length;
             }
 
-            _node[index] = _order.AddFirst(index);
+            LinkFirst(index);
             return (row!, valid);
         }
 
@@ -603,49 +778,91 @@ internal sealed class SmoSolver
                 return;
             }
 
+            // libsvm's swap_index: both rows move to the front of the recency list with their contents exchanged.
+            if (_length[i] > 0)
+            {
+                Unlink(i);
+            }
+
+            if (_length[j] > 0)
+            {
+                Unlink(j);
+            }
+
             (_rows[i], _rows[j]) = (_rows[j], _rows[i]);
             (_length[i], _length[j]) = (_length[j], _length[i]);
-            (_node[i], _node[j]) = (_node[j], _node[i]);
-            if (_node[i] is { } ni)
+            if (_length[i] > 0)
             {
-                ni.Value = i;
+                LinkFirst(i);
             }
 
-            if (_node[j] is { } nj)
+            if (_length[j] > 0)
             {
-                nj.Value = j;
+                LinkFirst(j);
             }
 
-            if (i > j)
+            _pending.Add(i < j ? (i, j) : (j, i));
+        }
+
+        /// <summary>
+        /// Exchanges entries i and j of every cached row for each <see cref="Swap"/> since the last call, in order,
+        /// dropping a row when it holds only one of them (libsvm does this inside swap_index, row by row for each swap;
+        /// here each row takes all the swaps of one shrinking step while it is in cache, with the same result, since
+        /// no row is read or resized in between).
+        /// </summary>
+        public void ApplySwaps()
+        {
+            if (_pending.Count == 0)
             {
-                (i, j) = (j, i);
+                return;
             }
 
-            for (var node = _order.First; node is not null;)
+            var swaps = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_pending);
+            for (int k = _next[_head]; k != _head;)
             {
-                var next = node.Next;
-                int k = node.Value;
-                if (_length[k] > i)
+                int next = _next[k];
+                var row = _rows[k]!;
+                int length = _length[k];
+                foreach (var (i, j) in swaps)
                 {
-                    if (_length[k] > j)
+                    if (length > i)
                     {
-                        var row = _rows[k]!;
-                        (row[i], row[j]) = (row[j], row[i]);
-                    }
-                    else
-                    {
-                        Drop(k);
+                        if (length > j)
+                        {
+                            (row[i], row[j]) = (row[j], row[i]);
+                        }
+                        else
+                        {
+                            Drop(k);
+                            break;
+                        }
                     }
                 }
 
-                node = next;
+                k = next;
             }
+
+            _pending.Clear();
+        }
+
+        private void Unlink(int index)
+        {
+            _next[_prev[index]] = _next[index];
+            _prev[_next[index]] = _prev[index];
+        }
+
+        private void LinkFirst(int index)
+        {
+            int first = _next[_head];
+            _next[index] = first;
+            _prev[index] = _head;
+            _prev[first] = index;
+            _next[_head] = index;
         }
 
         private void Drop(int index)
         {
-            _order.Remove(_node[index]!);
-            _node[index] = null;
+            Unlink(index);
             _used -= _length[index];
             _length[index] = 0;
             _rows[index] = null;
