@@ -125,6 +125,9 @@ internal sealed class CompactForestPredictor : ForestPredictor
         return new CompactForestPredictor(nodes, roots, walked, at, inline, [.. leaves], width);
     }
 
+    /// <summary>Whether every leaf holds its output itself (one double) rather than an index into the leaf-output array.</summary>
+    public bool InlineLeaves => _inline;
+
     /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Accumulate(ReadOnlySpan<float> row, Span<double> sum)
