@@ -19,7 +19,7 @@ public abstract class ForestModelBase<TOptions> : FittedModel<TOptions>, IFeatur
         Trees = trees;
         OobScore = oobScore;
         FeatureImportances = ForestTrainer.Importances(trees, inputSchema.Count);
-        Predictor = new ForestPredictor(trees, proportions: this is IClassifier);
+        Predictor = ForestPredictor.Create(trees, proportions: this is IClassifier);
     }
 
     /// <summary>Number of trees.</summary>
