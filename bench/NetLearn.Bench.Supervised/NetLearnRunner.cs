@@ -18,11 +18,13 @@ internal static class NetLearnRunner
         var (train, test, target, classification) = BenchData.Load(task, dataDir);
         var (x, y) = train.SplitTarget(target);
         var (xt, yt) = test.SplitTarget(target);
-        if (variant == "onehot")
+        if (variant.StartsWith("onehot", StringComparison.Ordinal))
         {
-            // The input ML.NET's LightGBM gets: categories one-hot encoded (unknown → all zeros), numbers as they are.
+            // The input ML.NET's LightGBM gets: categories one-hot encoded (unknown → all zeros), numbers as they are;
+            // "onehot:key=value,..." sets hyperparameters too.
+            string extra = variant.Length > "onehot:".Length ? "," + variant["onehot:".Length..] : string.Empty;
             (x, xt) = OneHot(x, xt);
-            variant = "set:categorical_features=[]";
+            variant = "set:categorical_features=[]" + extra;
         }
 
         IEstimator estimator = task switch

@@ -4,7 +4,8 @@
 //   dotnet bench/NetLearn.Bench.Supervised/bin/Release/net10.0/NetLearn.Bench.Supervised.dll splits [DATA_DIR] [K] [THREADS] [SIDE ...]
 //
 // "splits" compares accuracy on bird strikes over K stratified random 80/20 splits (RepeatedSplits; no timings, so it
-// needs no quiet machine); SIDE is an index into RepeatedSplits.Sides (default: all).
+// needs no quiet machine); SIDE is an index into RepeatedSplits.Sides or an ad-hoc KIND|ARG (default: all); differences
+// are taken against the first side.
 //
 // Every case runs in a fresh process (so peak memory is per case) with the same thread count for every library.
 // Internal modes: netlearn TASK DATA_DIR THREADS [VARIANT] | mlnet TRAINER TASK DATA_DIR THREADS.
@@ -56,7 +57,7 @@ if (args.Length >= 1 && args[0] == "splits")
     string dataDir = args.Length > 1 ? args[1] : Path.Combine(Path.GetTempPath(), "netlearn-bench-data");
     int splits = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 20;
     int threads = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 1;
-    int[] sides = args.Length > 4 ? [.. args[4..].Select(a => int.Parse(a, CultureInfo.InvariantCulture))] : [.. Enumerable.Range(0, RepeatedSplits.Sides.Length)];
+    var sides = RepeatedSplits.Parse([.. args.Skip(4)]);
     return RepeatedSplits.Run(dataDir, splits, threads, sides);
 }
 

@@ -19,29 +19,43 @@ internal static class RepeatedSplits
 {
     private const string Target = "Effect Amount of damage";
 
-    /// <summary>The sides: the table's four libraries at their defaults, then diagnostic hyperparameter swaps.</summary>
+    /// <summary>
+    /// The sides: the table's four libraries at their defaults, then diagnostic swaps. On the command line a side is an
+    /// index into this list or an ad-hoc <c>KIND|ARG</c> (for example <c>netlearn|set:learning_rate=0.08</c>).
+    /// </summary>
     public static readonly (string Label, string Kind, string Arg)[] Sides =
     [
-        ("NetLearn (scikit-learn defaults, native categories)", "netlearn", string.Empty),
+        ("NetLearn defaults (one-vs-rest categories below 50k rows, Friedman multiclass step)", "netlearn", string.Empty),
         ("ML.NET LightGBM (one-hot, ML.NET's defaults, as in the table)", "mlnet", "lightgbm"),
         ("scikit-learn 1.2 HGB (categorical_features)", "python", "sklearn"),
         ("XGBoost hist (enable_categorical)", "python", "xgboost"),
-        ("NetLearn at ML.NET LightGBM's effective lr 0.2 / 20 leaves / 8 rows per leaf / L2 0.01", "netlearn", "set:learning_rate=0.2,max_leaf_nodes=20,min_samples_leaf=8,l2_regularization=0.01"),
+        ("NetLearn with scikit-learn's algorithm (categorical_split=partition, scale_multiclass_step=false)", "netlearn", "set:categorical_split=partition,scale_multiclass_step=false"),
         ("ML.NET LightGBM (one-hot) at scikit-learn's hyperparameters", "mlnet", "lightgbm-sk"),
         ("ML.NET LightGBM native categorical at scikit-learn's hyperparameters", "mlnet", "lightgbm-sk-cat"),
-        ("NetLearn on one-hot columns (ML.NET's input), scikit-learn defaults", "netlearn", "onehot"),
-        ("NetLearn native categories + opt-in cat_l2=10, min_data_per_group=100 (LightGBM's)", "netlearn", "set:cat_l2=10,min_data_per_group=100"),
+        ("NetLearn defaults on one-hot columns (ML.NET's input)", "netlearn", "onehot"),
+        ("NetLearn partition splits + cat_l2=10, min_data_per_group=100 (LightGBM's)", "netlearn", "set:categorical_split=partition,cat_l2=10,min_data_per_group=100"),
+        ("NetLearn partition splits, Friedman step (categorical_split=partition)", "netlearn", "set:categorical_split=partition"),
+        ("NetLearn one-vs-rest, scikit-learn's step (scale_multiclass_step=false)", "netlearn", "set:scale_multiclass_step=false"),
     ];
 
-    public static int Run(string dataDir, int splits, int threads, IReadOnlyList<int> sideIndices)
+    /// <summary>The sides named on the command line (indices or <c>KIND|ARG</c>); every side when none is named.</summary>
+    public static IReadOnlyList<(string Label, string Kind, string Arg)> Parse(IReadOnlyList<string> names) =>
+        names.Count == 0
+            ? Sides
+            : [.. names.Select(a => a.Contains('|')
+                ? (a, a[..a.IndexOf('|')], a[(a.IndexOf('|') + 1)..])
+                : Sides[int.Parse(a, CultureInfo.InvariantCulture)])];
+
+    /// <summary>Fits every side on every split; differences are taken against the first side.</summary>
+    public static int Run(string dataDir, int splits, int threads, IReadOnlyList<(string Label, string Kind, string Arg)> sides)
     {
         var dirs = Prepare(Path.Combine(dataDir, "birdstrikes-splits"), splits, out double nTrain, out double nTest, out double[] majority);
-        var scores = new double[Sides.Length][];
-        var parameters = new string?[Sides.Length];
-        foreach (int s in sideIndices)
+        var scores = new double[sides.Count][];
+        var parameters = new string?[sides.Count];
+        for (int s = 0; s < sides.Count; s++)
         {
             scores[s] = new double[splits];
-            var (label, kind, arg) = Sides[s];
+            var (label, kind, arg) = sides[s];
             for (int k = 0; k < splits; k++)
             {
                 var m = Harness.Run(kind, arg, "birdstrikes_hgb", dirs[k], threads)
@@ -52,7 +66,7 @@ internal static class RepeatedSplits
             }
         }
 
-        Console.WriteLine(Report(scores, parameters, majority, nTest / nTrain, sideIndices));
+        Console.WriteLine(Report(scores, parameters, majority, nTest / nTrain, sides));
         return 0;
     }
 
@@ -92,22 +106,22 @@ internal static class RepeatedSplits
         return dirs;
     }
 
-    private static string Report(double[][] scores, string?[] parameters, double[] majority, double testTrainRatio, IReadOnlyList<int> sides)
+    private static string Report(double[][] scores, string?[] parameters, double[] majority, double testTrainRatio, IReadOnlyList<(string Label, string Kind, string Arg)> sides)
     {
         int k = majority.Length;
         var text = new StringBuilder();
         text.AppendLine(FormattableString.Invariant($"Bird strikes, {k} stratified random 80/20 splits (seeds 0..{k - 1}) of the 10,000 rows; accuracy on each test part."));
         text.AppendLine(FormattableString.Invariant($"Majority class (\"None\") on the test parts: {majority.Average():0.0000}."));
-        text.AppendLine("d = side − NetLearn per split; SE(naive) = sd(d)/√K; SE(NB) = sd(d)·√(1/K + n_test/n_train) (Nadeau & Bengio 2003).");
+        text.AppendLine($"d = side − {sides[0].Label} per split; SE(naive) = sd(d)/√K; SE(NB) = sd(d)·√(1/K + n_test/n_train) (Nadeau & Bengio 2003).");
         text.AppendLine();
-        text.AppendLine("| side | mean accuracy | sd | mean d vs NetLearn | SE(naive) | SE(NB) | splits side better / equal / worse |");
+        text.AppendLine("| side | mean accuracy | sd | mean d vs the first side | SE(naive) | SE(NB) | splits side better / equal / worse |");
         text.AppendLine("|---|---:|---:|---:|---:|---:|---|");
-        double[]? ours = scores[0];
-        foreach (int s in sides)
+        double[] ours = scores[0];
+        for (int s = 0; s < sides.Count; s++)
         {
             double[] a = scores[s];
             string diff = "";
-            if (ours is not null && s != 0)
+            if (s != 0)
             {
                 double[] d = [.. a.Select((v, i) => v - ours[i])];
                 double sd = StandardDeviation(d);
@@ -119,14 +133,14 @@ internal static class RepeatedSplits
                 diff = " | | | ";
             }
 
-            text.AppendLine(FormattableString.Invariant($"| {Sides[s].Label} | {a.Average():0.0000} | {StandardDeviation(a):0.0000} | {diff} |"));
+            text.AppendLine(FormattableString.Invariant($"| {sides[s].Label} | {a.Average():0.0000} | {StandardDeviation(a):0.0000} | {diff} |"));
         }
 
         text.AppendLine();
         text.AppendLine("Effective hyperparameters (as each library reports them after the fit on split 0):");
-        foreach (int s in sides)
+        for (int s = 0; s < sides.Count; s++)
         {
-            text.AppendLine(FormattableString.Invariant($"- {Sides[s].Label}: {parameters[s] ?? "(not reported)"}"));
+            text.AppendLine(FormattableString.Invariant($"- {sides[s].Label}: {parameters[s] ?? "(not reported)"}"));
         }
 
         return text.ToString();

@@ -287,7 +287,7 @@ internal sealed class HistGrower
         {
             for (int f = (int)((long)_p * t / parts), last = (int)((long)_p * (t + 1) / parts); f < last; f++)
             {
-                best[f] = _categorical[f] ? BestCategorical(node, f) : BestNumeric(node, f);
+                best[f] = !_categorical[f] ? BestNumeric(node, f) : _s.OneVsRest ? BestOneVsRest(node, f) : BestCategorical(node, f);
             }
         });
 
@@ -471,6 +471,53 @@ internal sealed class HistGrower
         return best;
     }
 
+    // One category (the missing values counting as one) against all others: the partitions a one-hot encoding offers,
+    // so every category with enough rows is a candidate and no G/H order is needed.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private SplitInfo BestOneVsRest(Node node, int f)
+    {
+        var hist = node.Histogram.AsSpan(f * Bins, Bins);
+        int nb = _binCount[f];
+        double parent = Score(node.SumG, node.SumH);
+        var best = new SplitInfo { Gain = 0, Feature = -1 };
+        int bestBin = -1;
+        for (int b = 0; b <= nb; b++)
+        {
+            int bin = b == nb ? HistBinner.MissingBin : b;
+            var left = hist[bin];
+            int cr = node.Count - left.Count;
+            double hr = node.SumH - left.H;
+            if (!ChildrenOk(left.Count, left.H, cr, hr))
+            {
+                continue;
+            }
+
+            double gain = Score(left.G, left.H) + Score(node.SumG - left.G, hr) - parent;
+            if (gain > best.Gain)
+            {
+                best = new SplitInfo { Gain = gain, Feature = f, Categorical = true, LeftG = left.G, LeftH = left.H, LeftCount = left.Count };
+                bestBin = bin;
+            }
+        }
+
+        if (best.Feature >= 0)
+        {
+            var bits = new ulong[4];
+            if (bestBin == HistBinner.MissingBin)
+            {
+                best.MissingLeft = true;
+            }
+            else
+            {
+                bits[bestBin >> 6] |= 1UL << (bestBin & 63);
+            }
+
+            best.LeftCategories = bits;
+        }
+
+        return best;
+    }
+
     private struct SplitInfo
     {
         public double Gain;
@@ -508,4 +555,7 @@ internal sealed record GrowerSettings(double LearningRate, int? MaxLeafNodes, in
 
     /// <summary>Rows each group of categories added to a side must bring (LightGBM's <c>min_data_per_group</c>; 1 = scikit-learn).</summary>
     public int MinDataPerGroup { get; init; } = 1;
+
+    /// <summary>Categorical splits send one category left and the rest right (<see cref="HistCategoricalSplit.OneVsRest"/>).</summary>
+    public bool OneVsRest { get; init; }
 }

@@ -12,6 +12,25 @@ public enum HistRegressionLoss
     Poisson,
 }
 
+/// <summary>How a categorical feature's categories may be divided between the two children of a split.</summary>
+public enum HistCategoricalSplit
+{
+    /// <summary>
+    /// <see cref="OneVsRest"/> when the model is fitted on fewer than 50,000 rows, <see cref="Partition"/> from there
+    /// (ML.NET's rule for LightGBM: many-vs-many splits overfit small data).
+    /// </summary>
+    Auto,
+
+    /// <summary>
+    /// Any subset of categories against the rest, searched in the order of G/(H + 10) (Fisher 1958; scikit-learn 1.2's
+    /// and LightGBM's categorical splits).
+    /// </summary>
+    Partition,
+
+    /// <summary>One category (or the missing values) against all others: the splits a one-hot encoding offers a tree.</summary>
+    OneVsRest,
+}
+
 /// <summary>Hyperparameters every histogram gradient-boosting model shares (scikit-learn's names and defaults).</summary>
 public abstract record HistGradientBoostingOptionsBase : EstimatorOptions
 {
@@ -37,16 +56,25 @@ public abstract record HistGradientBoostingOptionsBase : EstimatorOptions
     /// Opt-in, not in scikit-learn: an extra L2 penalty on the children of every categorical split (<c>cat_l2</c>,
     /// LightGBM's name and meaning; LightGBM's default is 10). A categorical split then has to beat its parent scored
     /// without the penalty, which curbs the overfitting of many-category features on small data. Default 0 =
-    /// scikit-learn 1.2's categorical splits.
+    /// scikit-learn 1.2's categorical splits. Applies to the <see cref="HistCategoricalSplit.Partition"/> search only.
     /// </summary>
     public double CatL2 { get; init; }
 
     /// <summary>
     /// Opt-in, not in scikit-learn: a categorical split is only considered after each further group of categories moved
     /// to the left brings at least this many rows, and the right side keeps as many (<c>min_data_per_group</c>,
-    /// LightGBM's; its default is 100). Default 1 = scikit-learn 1.2's categorical splits.
+    /// LightGBM's; its default is 100). Default 1 = scikit-learn 1.2's categorical splits. Applies to the
+    /// <see cref="HistCategoricalSplit.Partition"/> search only.
     /// </summary>
     public int MinDataPerGroup { get; init; } = 1;
+
+    /// <summary>
+    /// The split search on categorical features (<c>categorical_split</c>, not in scikit-learn): <c>auto</c> (the
+    /// default) searches one category against the rest below 50,000 rows and scikit-learn's many-vs-many partitions from
+    /// there; <c>partition</c> is scikit-learn 1.2's behaviour at any size; <c>one_vs_rest</c> is the model a one-hot
+    /// encoding would give, without widening the table.
+    /// </summary>
+    public HistCategoricalSplit CategoricalSplit { get; init; } = HistCategoricalSplit.Auto;
 
     /// <summary>Bins per numeric feature, at most 255 (<c>max_bins</c>); one more bin holds missing values.</summary>
     public int MaxBins { get; init; } = 255;
@@ -157,7 +185,16 @@ public abstract record HistGradientBoostingOptionsBase : EstimatorOptions
 }
 
 /// <summary>Hyperparameters of <see cref="HistGradientBoostingClassifier"/> (loss: log loss, binary or multinomial).</summary>
-public sealed record HistGradientBoostingClassifierOptions : HistGradientBoostingOptionsBase;
+public sealed record HistGradientBoostingClassifierOptions : HistGradientBoostingOptionsBase
+{
+    /// <summary>
+    /// With three or more classes, scale every class's hessian p(1 − p) by K/(K − 1) (<c>scale_multiclass_step</c>, not in
+    /// scikit-learn's HistGradientBoosting): the Newton step of Friedman's multiclass TreeBoost (2001, Algorithm 6), which
+    /// LightGBM (since 3.0) and scikit-learn's GradientBoostingClassifier take; each step is (K − 1)/K as long.
+    /// <c>false</c> is scikit-learn 1.2's HistGradientBoostingClassifier. No effect on two classes.
+    /// </summary>
+    public bool ScaleMulticlassStep { get; init; } = true;
+}
 
 /// <summary>Hyperparameters of <see cref="HistGradientBoostingRegressor"/>.</summary>
 public sealed record HistGradientBoostingRegressorOptions : HistGradientBoostingOptionsBase

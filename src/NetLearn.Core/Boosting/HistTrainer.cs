@@ -24,6 +24,9 @@ internal sealed record HistFitResult(HistBinner Binner, double[] Baseline, HistT
 /// </summary>
 internal static class HistTrainer
 {
+    /// <summary>Below this many rows <see cref="HistCategoricalSplit.Auto"/> searches one category against the rest (ML.NET's threshold for LightGBM's categorical splits).</summary>
+    internal const int OneVsRestBelowRows = 50_000;
+
     public static HistFitResult Train(HistGradientBoostingOptionsBase options, Table features, HistLoss loss, int classes, double[] y, double[]? sampleWeight, FitContext context, string kind)
     {
         int n = features.RowCount, p = features.ColumnCount;
@@ -78,7 +81,12 @@ internal static class HistTrainer
         {
             CatL2 = options.CatL2,
             MinDataPerGroup = options.MinDataPerGroup,
+            OneVsRest = options.CategoricalSplit == HistCategoricalSplit.OneVsRest
+                || (options.CategoricalSplit == HistCategoricalSplit.Auto && n < OneVsRestBelowRows),
         };
+
+        // Friedman's K/(K − 1) (2001, Algorithm 6) on the multiclass hessians; 1 reproduces scikit-learn's HistGradientBoosting.
+        double hessianScale = k > 2 && options is HistGradientBoostingClassifierOptions { ScaleMulticlassStep: true } ? k / (k - 1.0) : 1.0;
         using var team = new HistTeam(Math.Min(options.Threads, Environment.ProcessorCount));
         var grower = new HistGrower(bins, n, p, binCount, categorical, settings, team);
         // Per output: gradient and hessian of row i packed at 2i and 2i+1 (one 16-byte load per row when histogramming).
@@ -97,7 +105,7 @@ internal static class HistTrainer
         {
             context.CancellationToken.ThrowIfCancellationRequested();
             // Rows are independent: contiguous blocks of them per thread give the same numbers for any thread count.
-            team.Run(team.Size, t => Gradients(loss, k, y, w, raw, Part(train, t, team.Size), gh));
+            team.Run(team.Size, t => Gradients(loss, k, y, w, raw, Part(train, t, team.Size), gh, hessianScale));
             for (int c = 0; c < k; c++)
             {
                 Array.Copy(train, work, train.Length);
@@ -239,7 +247,7 @@ internal static class HistTrainer
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Gradients(HistLoss loss, int k, double[] y, double[] w, double[] raw, ReadOnlySpan<int> rows, double[][] gh)
+    private static void Gradients(HistLoss loss, int k, double[] y, double[] w, double[] raw, ReadOnlySpan<int> rows, double[][] gh, double hessianScale)
     {
         switch (loss)
         {
@@ -281,7 +289,7 @@ internal static class HistTrainer
                     {
                         double pc = proba[c];
                         gh[c][2 * i] = w[i] * (pc - (c == label ? 1.0 : 0.0));
-                        gh[c][(2 * i) + 1] = w[i] * pc * (1 - pc);
+                        gh[c][(2 * i) + 1] = hessianScale * w[i] * pc * (1 - pc);
                     }
                 }
 

@@ -165,7 +165,7 @@ public class HistGradientBoostingTests
         // cat_l2 so large that no categorical split gains, or groups larger than the data: the category is never used,
         // so the trees, and the probabilities, are those of a fit without that column.
         var (x, y) = NoisyCategories();
-        var options = Classifier with { MaxIter = 20 };
+        var options = Classifier with { MaxIter = 20, CategoricalSplit = HistCategoricalSplit.Partition };
         var regularised = new HistGradientBoostingClassifier(options with { CatL2 = catL2, MinDataPerGroup = minDataPerGroup }).Fit(x, y);
         var without = new HistGradientBoostingClassifier(options).Fit(x.Select("x"), y);
         var plain = new HistGradientBoostingClassifier(options).Fit(x, y);
