@@ -13,6 +13,9 @@ internal sealed record Measurement(string Library, string Task, int Threads, dou
     /// <summary>Extra per-case detail: the forest's batch prediction cost per row (printed after the single-row latency), otherwise the effective hyperparameters.</summary>
     public string? Extra { get; init; }
 
+    /// <summary>Mean log loss on the test part (bird strikes only): the classifiers' probabilities, not just their argmax.</summary>
+    public double? LogLoss { get; init; }
+
     public string ToJson() => JsonSerializer.Serialize(this);
 
     public static Measurement FromJson(string json) => JsonSerializer.Deserialize<Measurement>(json)!;

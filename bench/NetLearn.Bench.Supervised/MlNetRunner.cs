@@ -124,7 +124,7 @@ internal static class MlNetRunner
         var metrics = ml.MulticlassClassification.Evaluate(model.Transform(testView));
         double predict = clock.Elapsed.TotalSeconds;
         string library = trainer == "lightgbm" ? "ML.NET LightGBM" : $"ML.NET LightGBM ({trainer})";
-        return new Measurement(library, "birdstrikes_hgb", threads, fit, predict, Memory.PeakMegabytes(), metrics.MicroAccuracy) { FitCpuSeconds = fitCpu, Extra = EffectiveParameters(lightGbm) };
+        return new Measurement(library, "birdstrikes_hgb", threads, fit, predict, Memory.PeakMegabytes(), metrics.MicroAccuracy) { FitCpuSeconds = fitCpu, Extra = EffectiveParameters(lightGbm), LogLoss = metrics.LogLoss };
     }
 
     /// <summary>The parameters ML.NET handed to LightGBM in the last fit (its internal <c>GetGbmParameters</c>, read by reflection).</summary>

@@ -68,7 +68,8 @@ internal static class NetLearnRunner
         double? single = model is RandomForestClassifierModel forest ? SingleRowMicroseconds(forest, xt) : null;
         string? batch = model is RandomForestClassifierModel f ? BatchMicrosecondsPerRow(f, xt) : null;
         string library = variant.Length == 0 ? "NetLearn" : $"NetLearn ({variant})";
-        return new Measurement(library, task, threads, fit, predict, Memory.PeakMegabytes(), score, single) { FitCpuSeconds = fitCpu, Extra = batch ?? estimator.Options.ToJson().ToJsonString() };
+        double? logLoss = task == "birdstrikes_hgb" && model is IClassifier classifier ? ClassificationMetrics.LogLoss(yt, classifier.PredictProba(xt), classifier.Classes) : null;
+        return new Measurement(library, task, threads, fit, predict, Memory.PeakMegabytes(), score, single) { FitCpuSeconds = fitCpu, Extra = batch ?? estimator.Options.ToJson().ToJsonString(), LogLoss = logLoss };
     }
 
     /// <summary>One-hot encodes the non-numeric columns (fitted on the training part); the numeric ones are kept.</summary>

@@ -51,22 +51,25 @@ internal static class RepeatedSplits
     {
         var dirs = Prepare(Path.Combine(dataDir, "birdstrikes-splits"), splits, out double nTrain, out double nTest, out double[] majority);
         var scores = new double[sides.Count][];
+        var logLosses = new double[sides.Count][];
         var parameters = new string?[sides.Count];
         for (int s = 0; s < sides.Count; s++)
         {
             scores[s] = new double[splits];
+            logLosses[s] = new double[splits];
             var (label, kind, arg) = sides[s];
             for (int k = 0; k < splits; k++)
             {
                 var m = Harness.Run(kind, arg, "birdstrikes_hgb", dirs[k], threads)
                     ?? throw new InvalidOperationException($"{label} produced no result on split {k}");
                 scores[s][k] = m.Score;
+                logLosses[s][k] = m.LogLoss ?? double.NaN;
                 parameters[s] ??= m.Extra;
-                Console.Error.WriteLine(FormattableString.Invariant($"split {k} | {label} | {m.Score:0.0000}"));
+                Console.Error.WriteLine(FormattableString.Invariant($"split {k} | {label} | {m.Score:0.0000} | log loss {m.LogLoss:0.0000}"));
             }
         }
 
-        Console.WriteLine(Report(scores, parameters, majority, nTest / nTrain, sides));
+        Console.WriteLine(Report(scores, logLosses, parameters, majority, nTest / nTrain, sides));
         return 0;
     }
 
@@ -106,7 +109,7 @@ internal static class RepeatedSplits
         return dirs;
     }
 
-    private static string Report(double[][] scores, string?[] parameters, double[] majority, double testTrainRatio, IReadOnlyList<(string Label, string Kind, string Arg)> sides)
+    private static string Report(double[][] scores, double[][] logLosses, string?[] parameters, double[] majority, double testTrainRatio, IReadOnlyList<(string Label, string Kind, string Arg)> sides)
     {
         int k = majority.Length;
         var text = new StringBuilder();
@@ -114,8 +117,8 @@ internal static class RepeatedSplits
         text.AppendLine(FormattableString.Invariant($"Majority class (\"None\") on the test parts: {majority.Average():0.0000}."));
         text.AppendLine($"d = side − {sides[0].Label} per split; SE(naive) = sd(d)/√K; SE(NB) = sd(d)·√(1/K + n_test/n_train) (Nadeau & Bengio 2003).");
         text.AppendLine();
-        text.AppendLine("| side | mean accuracy | sd | mean d vs the first side | SE(naive) | SE(NB) | splits side better / equal / worse |");
-        text.AppendLine("|---|---:|---:|---:|---:|---:|---|");
+        text.AppendLine("| side | mean accuracy | sd | mean d vs the first side | SE(naive) | SE(NB) | splits side better / equal / worse | mean log loss | d log loss | SE(NB) |");
+        text.AppendLine("|---|---:|---:|---:|---:|---:|---|---:|---:|---:|");
         double[] ours = scores[0];
         for (int s = 0; s < sides.Count; s++)
         {
@@ -133,7 +136,10 @@ internal static class RepeatedSplits
                 diff = " | | | ";
             }
 
-            text.AppendLine(FormattableString.Invariant($"| {sides[s].Label} | {a.Average():0.0000} | {StandardDeviation(a):0.0000} | {diff} |"));
+            double[] l = logLosses[s];
+            double[] dl = [.. l.Select((v, i) => v - logLosses[0][i])];
+            string loss = s == 0 ? FormattableString.Invariant($"{l.Average():0.0000} | |") : FormattableString.Invariant($"{l.Average():0.0000} | {dl.Average():+0.0000;-0.0000;0.0000} | {StandardDeviation(dl) * Math.Sqrt((1.0 / k) + testTrainRatio):0.0000}");
+            text.AppendLine(FormattableString.Invariant($"| {sides[s].Label} | {a.Average():0.0000} | {StandardDeviation(a):0.0000} | {diff} | {loss} |"));
         }
 
         text.AppendLine();
