@@ -153,6 +153,11 @@ public abstract class HistGradientBoostingModelBase<TOptions> : FittedModel<TOpt
         HistTree.Save(writer.Child("trees"), Trees);
     }
 
+    // A file written before `categorical_split` existed (decision 30 of issue 3) was trained with scikit-learn's
+    // partition search: its loaded options say so, so that a refit from them gives the same kind of model.
+    private protected static TOptions LegacyCategoricalSplit(ModelReader reader, TOptions options) =>
+        reader.HasOption("categorical_split") ? options : options with { CategoricalSplit = HistCategoricalSplit.Partition };
+
     private protected static (HistBinner Binner, double[] Baseline, HistTree[] Trees, int Iterations, double[] TrainLoss, double[] ValidationLoss) LoadState(ModelReader reader, int features)
     {
         bool[] categorical = [.. reader.ReadInt32s("is_categorical").Select(v => v != 0)];
@@ -257,7 +262,13 @@ public sealed class HistGradientBoostingClassifierModel : HistGradientBoostingMo
             throw reader.Corrupt("The number of outputs does not match the classes");
         }
 
-        return new(reader.ReadOptions<HistGradientBoostingClassifierOptions>(), schema, classes, s.Binner, s.Baseline, s.Trees, s.Iterations, s.TrainLoss, s.ValidationLoss);
+        var options = reader.ReadOptions<HistGradientBoostingClassifierOptions>();
+        if (!reader.HasOption("scale_multiclass_step"))
+        {
+            options = options with { ScaleMulticlassStep = false };
+        }
+
+        return new(LegacyCategoricalSplit(reader, options), schema, classes, s.Binner, s.Baseline, s.Trees, s.Iterations, s.TrainLoss, s.ValidationLoss);
     }
 }
 
@@ -311,6 +322,6 @@ public sealed class HistGradientBoostingRegressorModel : HistGradientBoostingMod
             throw reader.Corrupt("A regressor has one output");
         }
 
-        return new(reader.ReadOptions<HistGradientBoostingRegressorOptions>(), schema, reader.ReadString("target_name"), s.Binner, s.Baseline, s.Trees, s.Iterations, s.TrainLoss, s.ValidationLoss);
+        return new(LegacyCategoricalSplit(reader, reader.ReadOptions<HistGradientBoostingRegressorOptions>()), schema, reader.ReadString("target_name"), s.Binner, s.Baseline, s.Trees, s.Iterations, s.TrainLoss, s.ValidationLoss);
     }
 }

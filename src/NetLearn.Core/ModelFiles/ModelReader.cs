@@ -118,6 +118,9 @@ public sealed class ModelReader
         }
     }
 
+    /// <summary>Whether the hyperparameters at <paramref name="key"/> name <paramref name="option"/> (files written before an option existed do not).</summary>
+    internal bool HasOption(string option, string key = "options") => Node(key) is JsonObject obj && obj.ContainsKey(option);
+
     /// <summary>Reads a nested model.</summary>
     public IModel ReadModel(string key) => ModelRegistry.Load(Child(key));
 

@@ -132,6 +132,45 @@ public class CategoricalSplitAndMulticlassStepTests
         Assert.Throws<HyperparameterException>(() => new HistGradientBoostingClassifier(Options).WithParameter("categorical_split", "one_hot"));
     }
 
+    [Fact]
+    public void A_model_file_written_before_these_options_loads_as_trained_with_scikit_learns_algorithm()
+    {
+        var (x, y) = Categories(seed: 10, rows: 300, levels: 8, classes: 3);
+        var model = new HistGradientBoostingClassifier(Options with { MaxIter = 3 }).Fit(x, y);
+        string path = Path.Combine(Path.GetTempPath(), $"hgb-legacy-{Guid.NewGuid():N}.nlm");
+        try
+        {
+            ModelFile.Save(path, model);
+            var files = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+            using (var zip = System.IO.Compression.ZipFile.OpenRead(path))
+            {
+                foreach (var entry in zip.Entries)
+                {
+                    using var stream = entry.Open();
+                    using var memory = new MemoryStream();
+                    stream.CopyTo(memory);
+                    files[entry.FullName] = memory.ToArray();
+                }
+            }
+
+            // The model tree as an older NetLearn wrote it: the same, without the two options.
+            var root = (System.Text.Json.Nodes.JsonObject)System.Text.Json.Nodes.JsonNode.Parse(files["model.json"])!;
+            var options = (System.Text.Json.Nodes.JsonObject)root["options"]!;
+            Assert.True(options.Remove("categorical_split") && options.Remove("scale_multiclass_step"));
+            var blobs = files.Where(f => f.Key.StartsWith("arrays/", StringComparison.Ordinal)).ToDictionary(f => f.Key, f => f.Value, StringComparer.Ordinal);
+            var legacy = Assert.IsType<HistGradientBoostingClassifierModel>(ModelRegistry.Load(new ModelReader(root, blobs, path, "model")));
+
+            Assert.Equal(HistCategoricalSplit.Partition, legacy.Options.CategoricalSplit);
+            Assert.False(legacy.Options.ScaleMulticlassStep);
+            Assert.Equal(model.PredictProba(x).AsSpan().ToArray(), legacy.PredictProba(x).AsSpan().ToArray());
+            Assert.Equal(HistCategoricalSplit.Auto, ModelFile.Load<HistGradientBoostingClassifierModel>(path).Options.CategoricalSplit);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
     // Rows of one numeric column and one categorical column; the class depends on both.
     private static (Table X, Column Y) Categories(int seed, int rows, int levels, int classes)
     {
