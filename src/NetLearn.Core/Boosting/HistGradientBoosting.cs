@@ -9,7 +9,9 @@ namespace NetLearn.Boosting;
 /// <summary>
 /// Histogram gradient-boosting classifier (scikit-learn's <c>HistGradientBoostingClassifier</c>, LightGBM-style):
 /// log loss, one tree per iteration for two classes and one per class otherwise. Takes missing values and categorical
-/// columns natively.
+/// columns natively. Two defaults differ from scikit-learn 1.2, each switchable: categorical splits send one category
+/// against the rest below 50,000 rows (<see cref="HistGradientBoostingOptionsBase.CategoricalSplit"/>), and multiclass
+/// steps are Friedman's (<see cref="HistGradientBoostingClassifierOptions.ScaleMulticlassStep"/>).
 /// </summary>
 public sealed class HistGradientBoostingClassifier(HistGradientBoostingClassifierOptions? options = null)
     : Estimator<HistGradientBoostingClassifierOptions, HistGradientBoostingClassifierModel>(options ?? new HistGradientBoostingClassifierOptions()), INativeCategorical
