@@ -31,6 +31,7 @@ internal static class NetLearnRunner
                 ? new RandomForestClassifierOptions { RandomState = 0, NJobs = threads, MaxBins = null, MaxSamples = null }
                 : new RandomForestClassifierOptions { RandomState = 0, NJobs = threads }),
             "hist_gradient_boosting" or "birdstrikes_hgb" => new HistGradientBoostingClassifier(new HistGradientBoostingClassifierOptions { EarlyStopping = false, RandomState = 0, NJobs = threads }),
+            "hgb_regression" or "birdstrikes_hgb_regression" => new HistGradientBoostingRegressor(new HistGradientBoostingRegressorOptions { EarlyStopping = false, RandomState = 0, NJobs = threads }),
             "logistic_regression" => new LogisticRegression(),
             "linear_regression" => new LinearRegression(),
             _ => throw new ArgumentException($"unknown task {task}"),
@@ -66,7 +67,8 @@ internal static class NetLearnRunner
         double? single = model is RandomForestClassifierModel forest ? SingleRowMicroseconds(forest, xt) : null;
         string? batch = model is RandomForestClassifierModel f ? BatchMicrosecondsPerRow(f, xt) : null;
         string library = variant.Length == 0 ? "NetLearn" : $"NetLearn ({variant})";
-        return new Measurement(library, task, threads, fit, predict, Memory.PeakMegabytes(), score, single) { FitCpuSeconds = fitCpu, Extra = batch ?? estimator.Options.ToJson().ToJsonString() };
+        string rmse = classification ? "" : FormattableString.Invariant($"rmse={RegressionMetrics.RootMeanSquaredError(yt, predicted):0.####}; ");
+        return new Measurement(library, task, threads, fit, predict, Memory.PeakMegabytes(), score, single) { FitCpuSeconds = fitCpu, Extra = batch ?? rmse + estimator.Options.ToJson().ToJsonString() };
     }
 
     /// <summary>One-hot encodes the non-numeric columns (fitted on the training part); the numeric ones are kept.</summary>
