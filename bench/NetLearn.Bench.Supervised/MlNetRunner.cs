@@ -145,7 +145,7 @@ internal static class MlNetRunner
         string[] numeric = [.. train.Columns.Where(c => c.Name != target && c.Kind == ColumnKind.Numeric).Select(c => c.Name)];
         var schema = SchemaDefinition.Create(typeof(RegressionRow));
         schema["Categories"].ColumnType = new VectorDataViewType(TextDataViewType.Instance, Math.Max(1, categorical.Length));
-        schema["Numbers"].ColumnType = new VectorDataViewType(NumberDataViewType.Single, Math.Max(1, numeric.Length));
+        schema["Features"].ColumnType = new VectorDataViewType(NumberDataViewType.Single, Math.Max(1, numeric.Length));
         var trainView = ml.Data.LoadFromEnumerable(RegressionRows(train, target, categorical, numeric), schema);
         var testView = ml.Data.LoadFromEnumerable(RegressionRows(test, target, categorical, numeric), schema);
         IEstimator<ITransformer> learner = trainer switch
@@ -155,14 +155,15 @@ internal static class MlNetRunner
             _ => throw new ArgumentException($"unknown ML.NET regression trainer {trainer}"),
         };
 
-        // Only the parts this data has (a zero-length vector column is not allowed): categories one-hot, numbers as they are.
+        // Numbers go to the trainer as they are (the numeric input column is "Features", as in the classification cases);
+        // categories are one-hot encoded first. A vector column cannot be empty, so the part the data lacks holds one
+        // placeholder value that the pipeline never reads.
         IEstimator<ITransformer> pipeline = (categorical.Length, numeric.Length) switch
         {
-            (0, _) => ml.Transforms.CopyColumns("Features", "Numbers"),
-            (_, 0) => ml.Transforms.Categorical.OneHotEncoding("Features", "Categories"),
-            _ => ml.Transforms.Categorical.OneHotEncoding("Categories", "Categories").Append(ml.Transforms.Concatenate("Features", "Categories", "Numbers")),
+            (0, _) => learner,
+            (_, 0) => ml.Transforms.Categorical.OneHotEncoding("Features", "Categories").Append(learner),
+            _ => ml.Transforms.Categorical.OneHotEncoding("Categories", "Categories").Append(ml.Transforms.Concatenate("Features", "Categories", "Features")).Append(learner),
         };
-        pipeline = pipeline.Append(learner);
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var clock = Stopwatch.StartNew();
         var model = pipeline.Fit(trainView);
@@ -187,7 +188,7 @@ internal static class MlNetRunner
             {
                 Label = (float)y[i],
                 Categories = categorical.Length == 0 ? [string.Empty] : [.. categorical.Select(c => table[c].FormatValue(i) ?? string.Empty)],
-                Numbers = numeric.Length == 0 ? [0f] : [.. numeric.Select(c => (float)((NumericColumn)table[c])[i])],
+                Features = numeric.Length == 0 ? [0f] : [.. numeric.Select(c => (float)((NumericColumn)table[c])[i])],
             };
         }
 
@@ -248,7 +249,7 @@ internal static class MlNetRunner
 
         public string[] Categories { get; set; } = [];
 
-        public float[] Numbers { get; set; } = [];
+        public float[] Features { get; set; } = [];
     }
 
     private sealed class RegressionPrediction

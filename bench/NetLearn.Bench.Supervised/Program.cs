@@ -6,7 +6,8 @@
 //   dotnet bench/NetLearn.Bench.Supervised/bin/Release/net10.0/NetLearn.Bench.Supervised.dll splits [DATA_DIR] [K] [THREADS] [SIDE ...]
 //
 // "splits" compares accuracy on bird strikes over K stratified random 80/20 splits (RepeatedSplits; no timings, so it
-// needs no quiet machine); SIDE is an index into RepeatedSplits.Sides (default: all).
+// needs no quiet machine); SIDE is an index into RepeatedSplits.Sides (default: all). "splits-regression" does the same
+// for R² of the bird-strike speed (RepeatedSplits.RegressionSides).
 //
 // Every case runs in a fresh process (so peak memory is per case) with the same thread count for every library.
 // Internal modes: netlearn TASK DATA_DIR THREADS [VARIANT] | mlnet TRAINER TASK DATA_DIR THREADS.
@@ -53,16 +54,17 @@ if (args.Length >= 1 && args[0] == "all")
     return 0;
 }
 
-if (args.Length >= 1 && args[0] == "splits")
+if (args.Length >= 1 && args[0] is "splits" or "splits-regression")
 {
+    bool regression = args[0] == "splits-regression";
     string dataDir = args.Length > 1 ? args[1] : Path.Combine(Path.GetTempPath(), "netlearn-bench-data");
     int splits = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 20;
     int threads = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 1;
-    int[] sides = args.Length > 4 ? [.. args[4..].Select(a => int.Parse(a, CultureInfo.InvariantCulture))] : [.. Enumerable.Range(0, RepeatedSplits.Sides.Length)];
-    return RepeatedSplits.Run(dataDir, splits, threads, sides);
+    int[] sides = args.Length > 4 ? [.. args[4..].Select(a => int.Parse(a, CultureInfo.InvariantCulture))] : [.. Enumerable.Range(0, (regression ? RepeatedSplits.RegressionSides : RepeatedSplits.Sides).Length)];
+    return RepeatedSplits.Run(dataDir, splits, threads, sides, regression);
 }
 
-Console.Error.WriteLine("usage: all [DATA_DIR] [TASK ...] | splits [DATA_DIR] [K] [THREADS] [SIDE ...] | netlearn TASK DATA_DIR THREADS [VARIANT] | mlnet TRAINER TASK DATA_DIR THREADS");
+Console.Error.WriteLine("usage: all [DATA_DIR] [TASK ...] | splits[-regression] [DATA_DIR] [K] [THREADS] [SIDE ...] | netlearn TASK DATA_DIR THREADS [VARIANT] | mlnet TRAINER TASK DATA_DIR THREADS");
 return 2;
 
 /// <summary>Starts the sides and formats the table.</summary>
