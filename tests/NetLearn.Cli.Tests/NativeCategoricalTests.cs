@@ -22,13 +22,15 @@ public sealed class NativeCategoricalTests
     [Theory]
     [InlineData("birdstrikes", "hist-gradient-boosting-classifier")]
     [InlineData("seattle_weather", "hist-gradient-boosting-regressor")]
+    [InlineData("birdstrikes_speed", "hist-gradient-boosting-regressor")]
     public async Task Train_evaluate_predict_matches_scikit_learn_with_categorical_features(string task, string model)
     {
         using var fixture = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", "hgb_categorical.json")));
         var expected = fixture.RootElement.GetProperty("tasks").GetProperty(task);
         string target = expected.GetProperty("target").GetString()!;
         string metric = expected.GetProperty("metric").GetString()!;
-        string train = Path.Combine(Parity, $"{task}_train.csv"), test = Path.Combine(Parity, $"{task}_test.csv");
+        string files = expected.GetProperty("data").GetString()!;
+        string train = Path.Combine(Parity, $"{files}_train.csv"), test = Path.Combine(Parity, $"{files}_test.csv");
         using var dir = new TempDir();
 
         await Expect.OkAsync("train", "--data", train, "--target", target, "--model", model, "--test-size", "0", "--out", dir.File("m.nlm"), "--json");
