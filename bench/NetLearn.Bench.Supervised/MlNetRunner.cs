@@ -41,12 +41,8 @@ internal static class MlNetRunner
             _ => throw new ArgumentException($"unknown ML.NET trainer {trainer}"),
         };
 
-        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var (model, fit, fitCpu) = TimedFit(estimator, trainView);
         var clock = Stopwatch.StartNew();
-        var model = estimator.Fit(trainView);
-        double fit = clock.Elapsed.TotalSeconds;
-        double fitCpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
-        clock.Restart();
         var predicted = ml.Data.CreateEnumerable<Prediction>(model.Transform(testView), reuseRowObject: false).ToArray();
         double predict = clock.Elapsed.TotalSeconds;
         int correct = 0;
@@ -121,12 +117,8 @@ internal static class MlNetRunner
             .Append(ml.Transforms.Categorical.OneHotEncoding("Categories", "Categories"))
             .Append(ml.Transforms.Concatenate("Features", "Categories", "Numbers"))
             .Append(lightGbm);
-        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var (model, fit, fitCpu) = TimedFit(pipeline, trainView);
         var clock = Stopwatch.StartNew();
-        var model = pipeline.Fit(trainView);
-        double fit = clock.Elapsed.TotalSeconds;
-        double fitCpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
-        clock.Restart();
         var metrics = ml.MulticlassClassification.Evaluate(model.Transform(testView));
         double predict = clock.Elapsed.TotalSeconds;
         string library = trainer == "lightgbm" ? "ML.NET LightGBM" : $"ML.NET LightGBM ({trainer})";
@@ -164,12 +156,8 @@ internal static class MlNetRunner
             (_, 0) => ml.Transforms.Categorical.OneHotEncoding("Features", "Categories").Append(learner),
             _ => ml.Transforms.Categorical.OneHotEncoding("Categories", "Categories").Append(ml.Transforms.Concatenate("Features", "Categories", "Features")).Append(learner),
         };
-        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var (model, fit, fitCpu) = TimedFit(pipeline, trainView);
         var clock = Stopwatch.StartNew();
-        var model = pipeline.Fit(trainView);
-        double fit = clock.Elapsed.TotalSeconds;
-        double fitCpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
-        clock.Restart();
         double[] predicted = [.. ml.Data.CreateEnumerable<RegressionPrediction>(model.Transform(testView), reuseRowObject: false).Select(r => (double)r.Score)];
         double predict = clock.Elapsed.TotalSeconds;
         double[] truth = ((NumericColumn)test[target]).Values.ToArray();
@@ -193,6 +181,15 @@ internal static class MlNetRunner
         }
 
         return rows;
+    }
+
+    /// <summary>Fits and measures the fit: wall-clock and processor seconds (all threads).</summary>
+    private static (ITransformer Model, double Wall, double Cpu) TimedFit(IEstimator<ITransformer> estimator, IDataView data)
+    {
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var clock = Stopwatch.StartNew();
+        var model = estimator.Fit(data);
+        return (model, clock.Elapsed.TotalSeconds, (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds);
     }
 
     /// <summary>The parameters ML.NET handed to LightGBM in the last fit (its internal <c>GetGbmParameters</c>, read by reflection).</summary>

@@ -34,7 +34,11 @@ if (args.Length >= 1 && args[0] == "all")
     string[] tasks = args.Length > 2 ? args[2..] : ["random_forest", "hist_gradient_boosting", "logistic_regression", "linear_regression", "birdstrikes_hgb", "hgb_regression", "birdstrikes_hgb_regression"];
     Harness.PrepareData(dataDir, tasks);
     var results = new List<Measurement>();
-    foreach (int threads in new[] { 1, 2 })
+    // NETLEARN_BENCH_THREADS=1 (or 2) runs one thread count only, e.g. to keep each quiet-machine invocation short.
+    int[] threadCounts = Environment.GetEnvironmentVariable("NETLEARN_BENCH_THREADS") is { Length: > 0 } only
+        ? [.. only.Split(',').Select(t => int.Parse(t, CultureInfo.InvariantCulture))]
+        : [1, 2];
+    foreach (int threads in threadCounts)
     {
         foreach (string task in tasks)
         {
