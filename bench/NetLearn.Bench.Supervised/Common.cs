@@ -38,28 +38,38 @@ internal static class Memory
     }
 }
 
-/// <summary>The benchmark data sets (written by make_data.py / prepare_real.py).</summary>
+/// <summary>The benchmark data sets (written by make_data.py and <c>Harness.PrepareData</c>).</summary>
 internal static class BenchData
 {
+    /// <summary>The bird-strikes regression target (its rows with a missing speed are dropped by <c>Harness.PrepareData</c>).</summary>
+    public const string BirdSpeed = "Speed IAS in knots";
+
+    /// <summary>The bird-strikes classification target.</summary>
+    public const string BirdDamage = "Effect Amount of damage";
+
+    /// <summary>The file stem (DATA_DIR/STEM_train.csv, STEM_test.csv), target column and kind of a task.</summary>
+    public static (string Name, string Target, bool Classification) Describe(string task) => task switch
+    {
+        "linear_regression" => ("regression", "target", false),
+        "hgb_regression" => ("hgb_regression", "target", false),
+        "birdstrikes_hgb" => ("birdstrikes", BirdDamage, true),
+        "birdstrikes_hgb_regression" => ("birdstrikes_regression", BirdSpeed, false),
+        _ => ("classification", "target", true),
+    };
+
     public static (Table Train, Table Test, string Target, bool Classification) Load(string task, string dir)
     {
-        string name = task switch
-        {
-            "linear_regression" => "regression",
-            "birdstrikes_hgb" => "birdstrikes",
-            _ => "classification",
-        };
+        var (name, target, classification) = Describe(task);
         var train = Table.ReadCsv(Path.Combine(dir, name + "_train.csv"));
         var test = Table.ReadCsv(Path.Combine(dir, name + "_test.csv"));
-        bool classification = name != "regression";
-        if (classification && name == "classification")
+        if (name == "classification")
         {
             // Integer labels as categories, so accuracy compares labels.
             train = train.With(Categorical(train["target"]));
             test = test.With(Categorical(test["target"]));
         }
 
-        return (train, test, name == "birdstrikes" ? "Effect Amount of damage" : "target", classification);
+        return (train, test, target, classification);
     }
 
     private static Column Categorical(Column c) =>

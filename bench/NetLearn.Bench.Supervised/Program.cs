@@ -1,11 +1,14 @@
 // Supervised side-by-side benchmark: NetLearn, scikit-learn, XGBoost and ML.NET on the same data, in one run.
 //
 //   /work/bin/bench dotnet bench/NetLearn.Bench.Supervised/bin/Release/net10.0/NetLearn.Bench.Supervised.dll all [DATA_DIR] [TASK ...]
+//     TASK: random_forest hist_gradient_boosting logistic_regression linear_regression birdstrikes_hgb hgb_regression
+//           birdstrikes_hgb_regression (default: all)
 //   dotnet bench/NetLearn.Bench.Supervised/bin/Release/net10.0/NetLearn.Bench.Supervised.dll splits [DATA_DIR] [K] [THREADS] [SIDE ...]
 //
 // "splits" compares accuracy on bird strikes over K stratified random 80/20 splits (RepeatedSplits; no timings, so it
 // needs no quiet machine); SIDE is an index into RepeatedSplits.Sides or an ad-hoc KIND|ARG (default: all); differences
-// are taken against the first side.
+// are taken against the first side. "splits-regression" does the same for R² of the bird-strike speed
+// (RepeatedSplits.RegressionSides).
 //
 // Every case runs in a fresh process (so peak memory is per case) with the same thread count for every library.
 // Internal modes: netlearn TASK DATA_DIR THREADS [VARIANT] | mlnet TRAINER TASK DATA_DIR THREADS.
@@ -29,10 +32,14 @@ if (args.Length >= 5 && args[0] == "mlnet")
 if (args.Length >= 1 && args[0] == "all")
 {
     string dataDir = args.Length > 1 ? args[1] : Path.Combine(Path.GetTempPath(), "netlearn-bench-data");
-    string[] tasks = args.Length > 2 ? args[2..] : ["random_forest", "hist_gradient_boosting", "logistic_regression", "linear_regression", "birdstrikes_hgb"];
+    string[] tasks = args.Length > 2 ? args[2..] : ["random_forest", "hist_gradient_boosting", "logistic_regression", "linear_regression", "birdstrikes_hgb", "hgb_regression", "birdstrikes_hgb_regression"];
     Harness.PrepareData(dataDir, tasks);
     var results = new List<Measurement>();
-    foreach (int threads in new[] { 1, 2 })
+    // NETLEARN_BENCH_THREADS=1 (or 2) runs one thread count only, e.g. to keep each quiet-machine invocation short.
+    int[] threadCounts = Environment.GetEnvironmentVariable("NETLEARN_BENCH_THREADS") is { Length: > 0 } only
+        ? [.. only.Split(',').Select(t => int.Parse(t, CultureInfo.InvariantCulture))]
+        : [1, 2];
+    foreach (int threads in threadCounts)
     {
         foreach (string task in tasks)
         {
@@ -52,16 +59,17 @@ if (args.Length >= 1 && args[0] == "all")
     return 0;
 }
 
-if (args.Length >= 1 && args[0] == "splits")
+if (args.Length >= 1 && args[0] is "splits" or "splits-regression")
 {
+    bool regression = args[0] == "splits-regression";
     string dataDir = args.Length > 1 ? args[1] : Path.Combine(Path.GetTempPath(), "netlearn-bench-data");
     int splits = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 20;
     int threads = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 1;
-    var sides = RepeatedSplits.Parse([.. args.Skip(4)]);
-    return RepeatedSplits.Run(dataDir, splits, threads, sides);
+    var sides = RepeatedSplits.Parse([.. args.Skip(4)], regression);
+    return RepeatedSplits.Run(dataDir, splits, threads, sides, regression);
 }
 
-Console.Error.WriteLine("usage: all [DATA_DIR] [TASK ...] | splits [DATA_DIR] [K] [THREADS] [SIDE ...] | netlearn TASK DATA_DIR THREADS [VARIANT] | mlnet TRAINER TASK DATA_DIR THREADS");
+Console.Error.WriteLine("usage: all [DATA_DIR] [TASK ...] | splits[-regression] [DATA_DIR] [K] [THREADS] [SIDE ...] | netlearn TASK DATA_DIR THREADS [VARIANT] | mlnet TRAINER TASK DATA_DIR THREADS");
 return 2;
 
 /// <summary>Starts the sides and formats the table.</summary>
@@ -83,7 +91,7 @@ internal static class Harness
                 yield return ("mlnet", "fastforest");
                 yield return ("python", "xgboost");
                 break;
-            case "hist_gradient_boosting":
+            case "hist_gradient_boosting" or "hgb_regression" or "birdstrikes_hgb_regression":
                 yield return ("mlnet", "lightgbm");
                 yield return ("mlnet", "fasttree");
                 yield return ("python", "xgboost");
@@ -112,6 +120,11 @@ internal static class Harness
             wanted.Add("regression");
         }
 
+        if (tasks.Contains("hgb_regression") && !File.Exists(Path.Combine(dir, "hgb_regression_test.csv")))
+        {
+            wanted.Add("hgb_regression");
+        }
+
         if (wanted.Count > 0)
         {
             Exec("/usr/bin/python3", [Path.Combine(AppContext.BaseDirectory, "make_data.py"), dir, .. wanted], []);
@@ -122,7 +135,24 @@ internal static class Harness
         foreach (string part in new[] { "train", "test" })
         {
             File.Copy(Path.Combine(parity, $"birdstrikes_{part}.csv"), Path.Combine(dir, $"birdstrikes_{part}.csv"), overwrite: true);
+            WithoutMissing(Path.Combine(parity, $"birdstrikes_{part}.csv"), BenchData.BirdSpeed, Path.Combine(dir, $"birdstrikes_regression_{part}.csv"));
         }
+    }
+
+    /// <summary>
+    /// Copies the CSV lines of <paramref name="source"/> whose <paramref name="target"/> is present (the regression
+    /// sides all read this one file, so they see the same rows).
+    /// </summary>
+    private static void WithoutMissing(string source, string target, string destination)
+    {
+        string[] lines = File.ReadAllLines(source);
+        var column = (NetLearn.Data.NumericColumn)NetLearn.Data.Table.ReadCsv(source)[target];
+        if (column.Length != lines.Length - 1)
+        {
+            throw new InvalidOperationException($"{source}: {column.Length} rows read from {lines.Length - 1} lines; a field spans lines, so lines cannot be copied");
+        }
+
+        File.WriteAllLines(destination, [lines[0], .. Enumerable.Range(0, column.Length).Where(i => !double.IsNaN(column[i])).Select(i => lines[i + 1])]);
     }
 
     public static Measurement? Run(string kind, string arg, string task, string dataDir, int threads)

@@ -22,8 +22,10 @@ public sealed class NativeCategoricalTests
     [Theory]
     [InlineData("birdstrikes", "hist-gradient-boosting-classifier", true)]
     [InlineData("seattle_weather", "hist-gradient-boosting-regressor", true)]
+    [InlineData("birdstrikes_speed", "hist-gradient-boosting-regressor", true)]
     [InlineData("birdstrikes", "hist-gradient-boosting-classifier", false)]
     [InlineData("seattle_weather", "hist-gradient-boosting-regressor", false)]
+    [InlineData("birdstrikes_speed", "hist-gradient-boosting-regressor", false)]
     public async Task Train_evaluate_predict_matches_scikit_learn_with_categorical_features(string task, string model, bool scikitLearnAlgorithm)
     {
         // scikit-learn's algorithm (many-vs-many categorical splits, hessian p(1 − p)) must agree with scikit-learn 1.2;
@@ -36,7 +38,8 @@ public sealed class NativeCategoricalTests
         var expected = fixture.RootElement.GetProperty("tasks").GetProperty(task);
         string target = expected.GetProperty("target").GetString()!;
         string metric = expected.GetProperty("metric").GetString()!;
-        string train = Path.Combine(Parity, $"{task}_train.csv"), test = Path.Combine(Parity, $"{task}_test.csv");
+        string files = expected.GetProperty("data").GetString()!;
+        string train = Path.Combine(Parity, $"{files}_train.csv"), test = Path.Combine(Parity, $"{files}_test.csv");
         using var dir = new TempDir();
 
         await Expect.OkAsync(["train", "--data", train, "--target", target, "--model", model, "--test-size", "0", "--out", dir.File("m.nlm"), "--json", .. algorithm]);
