@@ -33,6 +33,11 @@ internal sealed class ProximalNewtonLogistic
     // n·q²/2 multiply-adds per Newton step, one coordinate pass over the rows n·2q, so up to 64 columns the Hessian
     // pays for itself after ~16 passes, and passes on it are then nearly free (decision 3.L of the linear family).
     private const int MaxHessianColumns = 64;
+
+    // The multinomial Hessian has k(k+1)/2 distinct q×q blocks (n·q²/2 each), one O(n) coordinate pass over its kq
+    // coordinates costs ≈ 8n·kq (two three-way dot products and the Δz and u updates): forming it pays for itself after
+    // (k+1)·q/32 passes, so at most 16 passes when (k+1)·q ≤ 512, the binary rule's break-even.
+    private const int MaxMultinomialHessianWork = 512;
     private const int MaxInnerPassesOnHessian = 1000;
     private const int GramBlockRows = 256;
 
@@ -57,11 +62,13 @@ internal sealed class ProximalNewtonLogistic
     private readonly double[] _work;
     private readonly double[] _scratch;
 
-    // Binary problems with few columns: the Hessian XᵀΛX of the smooth loss (q×q) and H·D, so that an inner coordinate
-    // step costs O(q) instead of O(n) (null otherwise).
+    // Problems with few columns (and classes): the Hessian of the smooth loss (kq×kq; XᵀΛX for one class) and H·D, so
+    // that an inner coordinate step costs O(kq) instead of O(n) (null otherwise).
     private readonly double[]? _hessian;
     private readonly double[] _hd = [];
     private readonly double[] _weighted = [];
+    private readonly double[] _pairWeights = [];
+    private readonly double[] _block = [];
 
     public ProximalNewtonLogistic(LogisticDesign x, int[] y, double[] weights, int k, double l1, double l2)
     {
@@ -83,11 +90,17 @@ internal sealed class ProximalNewtonLogistic
         _rowLoss = new double[_n];
         _work = new double[_n];
         _scratch = new double[_n];
-        if (k == 1 && _q <= MaxHessianColumns && _n >= _q)
+        int dims = k * _q;
+        if (_n >= dims && (k == 1 ? _q <= MaxHessianColumns : (k + 1) * _q <= MaxMultinomialHessianWork))
         {
-            _hessian = new double[_q * _q];
-            _hd = new double[_q];
+            _hessian = new double[dims * dims];
+            _hd = new double[dims];
             _weighted = new double[_q * Math.Min(_n, GramBlockRows)];
+            if (k > 1)
+            {
+                _pairWeights = new double[_n];
+                _block = new double[_q * _q];
+            }
         }
     }
 
@@ -459,42 +472,52 @@ internal sealed class ProximalNewtonLogistic
         return -current;
     }
 
-    // The same inner problem as InnerCoordinateDescent for one class (k = 1), on the explicit Hessian H = XᵀΛX
-    // (Λ = diag(sᵢσᵢ(1−σᵢ))): the model's gradient in coordinate j is gⱼ + λ₂dⱼ + (H·D)ⱼ, and H·D is updated by one
-    // column of H per step. Δz = X·D is formed once at the end for the line search.
+    // The same inner problem as InnerCoordinateDescent on the explicit Hessian H of the smooth loss: the model's gradient
+    // in coordinate (c, j) is g + λ₂d + (H·D), and H·D is updated by one column of H per step. One class: H = XᵀΛX with
+    // Λ = diag(sᵢσᵢ(1−σᵢ)); multinomial: block (c, d) is Xᵀ diag(sᵢpᵢ_c(δ_cd − pᵢ_d)) X, the exact softmax Hessian
+    // that the O(n) path applies through Δz and u. Δz = X·D is formed once at the end for the line search.
     private void InnerCoordinateDescentOnHessian(double[] w, double[] g, double[] h, double[] d, double tolerance)
     {
-        int q = _q;
+        int q = _q, dims = _k * q;
         var hessian = _hessian!;
-        WeightedGram(_hq.AsSpan(0, _n), hessian);
+        if (_k == 1)
+        {
+            WeightedGram(_hq.AsSpan(0, _n), hessian);
+        }
+        else
+        {
+            MultinomialHessian(hessian);
+        }
+
         var hd = _hd;
         Array.Clear(hd);
-        var active = new List<int>(q);
-        for (int j = 0; j < q; j++)
+        var active = new List<int>(dims);
+        for (int at = 0; at < dims; at++)
         {
-            if (h[j] > 0 && !(_l1 > 0 && j < _x.Penalized && w[j] == 0 && Math.Abs(g[j]) < _l1 * 0.999999))
+            int j = at % q;
+            if (h[at] > 0 && !(_l1 > 0 && j < _x.Penalized && w[at] == 0 && Math.Abs(g[at]) < _l1 * 0.999999))
             {
-                active.Add(j);
+                active.Add(at);
             }
         }
 
         for (int pass = 0; pass < MaxInnerPassesOnHessian; pass++)
         {
             double largest = 0;
-            foreach (int j in active)
+            foreach (int at in active)
             {
-                bool penalized = j < _x.Penalized;
-                double modelGradient = g[j] + (penalized ? _l2 * d[j] : 0.0) + hd[j];
-                double hjj = h[j];
-                double step = CoordinateStep(modelGradient, hjj, w[j] + d[j], penalized);
+                bool penalized = at % q < _x.Penalized;
+                double modelGradient = g[at] + (penalized ? _l2 * d[at] : 0.0) + hd[at];
+                double hjj = h[at];
+                double step = CoordinateStep(modelGradient, hjj, w[at] + d[at], penalized);
                 if (step == 0)
                 {
                     continue;
                 }
 
                 largest = Math.Max(largest, Math.Abs(step) * hjj);
-                d[j] += step;
-                TensorPrimitives.MultiplyAdd<double>(hessian.AsSpan(j * q, q), step, hd, hd);
+                d[at] += step;
+                TensorPrimitives.MultiplyAdd<double>(hessian.AsSpan(at * dims, dims), step, hd, hd);
             }
 
             if (largest <= tolerance)
@@ -503,12 +526,104 @@ internal sealed class ProximalNewtonLogistic
             }
         }
 
-        var dz = _dz.AsSpan(0, _n);
-        for (int j = 0; j < q; j++)
+        for (int c = 0; c < _k; c++)
         {
-            if (d[j] != 0)
+            var dz = _dz.AsSpan(c * _n, _n);
+            for (int j = 0; j < q; j++)
             {
-                TensorPrimitives.MultiplyAdd(Column(j), d[j], dz, dz);
+                if (d[(c * q) + j] != 0)
+                {
+                    TensorPrimitives.MultiplyAdd(Column(j), d[(c * q) + j], dz, dz);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// For tests: at W, the product H·D of the smooth loss's Hessian with a direction D, once from the explicit Hessian
+    /// the inner solver forms and once in the O(n) path's form (Δz = X·D, u = Σ_c p_c Δz_c). Needs a problem small
+    /// enough for the explicit Hessian.
+    /// </summary>
+    internal (double[] Explicit, double[] Implicit) HessianTimesForTests(double[] w, double[] direction)
+    {
+        int q = _q, dims = _k * q;
+        var hessian = _hessian ?? throw new InvalidOperationException("This problem is solved without the explicit Hessian.");
+        Array.Clear(_z);
+        Array.Clear(_dz);
+        for (int c = 0; c < _k; c++)
+        {
+            for (int j = 0; j < q; j++)
+            {
+                TensorPrimitives.MultiplyAdd(Column(j), w[(c * q) + j], _z.AsSpan(c * _n, _n), _z.AsSpan(c * _n, _n));
+                TensorPrimitives.MultiplyAdd(Column(j), direction[(c * q) + j], _dz.AsSpan(c * _n, _n), _dz.AsSpan(c * _n, _n));
+            }
+        }
+
+        Derivatives(w, new double[dims], new double[dims]);
+        if (_k == 1)
+        {
+            WeightedGram(_hq.AsSpan(0, _n), hessian);
+        }
+        else
+        {
+            MultinomialHessian(hessian);
+        }
+
+        var product = new double[dims];
+        for (int at = 0; at < dims; at++)
+        {
+            product[at] = TensorPrimitives.Dot<double>(hessian.AsSpan(at * dims, dims), direction);
+        }
+
+        Array.Clear(_u);
+        for (int c = 0; c < _k && _k > 1; c++)
+        {
+            for (int i = 0; i < _n; i++)
+            {
+                _u[i] += _p[(c * _n) + i] * _dz[(c * _n) + i];
+            }
+        }
+
+        var through = new double[dims];
+        for (int c = 0; c < _k; c++)
+        {
+            for (int j = 0; j < q; j++)
+            {
+                var hq = _hq.AsSpan(c * _n, _n);
+                through[(c * q) + j] = _k == 1 ? Dot3(Column(j), hq, _dz.AsSpan(0, _n)) : Dot3(Column(j), hq, _dz.AsSpan(c * _n, _n)) - Dot3(Column(j), hq, _u);
+            }
+        }
+
+        return (product, through);
+    }
+
+    // The softmax Hessian (kq×kq, row-major): block (c, d) = Xᵀ diag(λ) X with λᵢ = sᵢpᵢ_c(δ_cd − pᵢ_d), each distinct
+    // block formed once and mirrored (every block is symmetric, and block (d, c) equals block (c, d)).
+    private void MultinomialHessian(double[] hessian)
+    {
+        int q = _q, dims = _k * q;
+        var lambda = _pairWeights.AsSpan();
+        for (int c = 0; c < _k; c++)
+        {
+            var hqc = _hq.AsSpan(c * _n, _n);
+            for (int other = c; other < _k; other++)
+            {
+                TensorPrimitives.Multiply(hqc, _p.AsSpan(other * _n, _n), lambda);
+                if (other == c)
+                {
+                    TensorPrimitives.Subtract(hqc, lambda, lambda);
+                }
+                else
+                {
+                    TensorPrimitives.Negate<double>(lambda, lambda);
+                }
+
+                WeightedGram(lambda, _block);
+                for (int j = 0; j < q; j++)
+                {
+                    _block.AsSpan(j * q, q).CopyTo(hessian.AsSpan(((c * q) + j) * dims + (other * q), q));
+                    _block.AsSpan(j * q, q).CopyTo(hessian.AsSpan(((other * q) + j) * dims + (c * q), q));
+                }
             }
         }
     }
