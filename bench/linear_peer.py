@@ -1,6 +1,6 @@
 """The scikit-learn side of the linear-family benchmark (bench/NetLearn.Bench, mode `linear`).
 
-    /usr/bin/python3 bench/linear_peer.py gen DIR            writes the data sets as raw little-endian float64 files
+    /usr/bin/python3 bench/linear_peer.py gen DIR [NAME ...] writes the data sets as raw little-endian float64 files
     /usr/bin/python3 bench/linear_peer.py run DIR TASK N     fits TASK N times, prints one JSON line
 
 Tasks (the issue's cases plus one per algorithm family):
@@ -8,6 +8,8 @@ Tasks (the issue's cases plus one per algorithm family):
     logistic  LogisticRegression    make_classification(100_000, 20, random_state=0), 80/20 split (random_state=0)
     logistic_l1       LogisticRegression(penalty='l1', solver='liblinear', C=1) on the logistic data
     logistic_l1_saga  LogisticRegression(penalty='l1', solver='saga', C=1) on the logistic data
+    logistic_l1_multinomial  LogisticRegression(penalty='l1', solver='saga', C=1), multinomial:
+              make_classification(20_000, 20, n_informative=10, n_classes=6, flip_y=0.05, random_state=5), 80/20
     ridge     Ridge(alpha=1)        the linreg data
     lasso     Lasso(alpha=1)        make_regression(200_000, 100, n_informative=10, noise=5, random_state=1), 80/20
     svc       SVC() (rbf, 'scale')  make_classification(10_000, 20, random_state=0), 80/20
@@ -36,20 +38,29 @@ def save(directory, name, x_train, y_train, x_test, y_test):
         json.dump({"train_rows": len(y_train), "test_rows": len(y_test), "columns": x_train.shape[1]}, f)
 
 
-def generate(directory):
+def generate(directory, names):
     os.makedirs(directory, exist_ok=True)
-    x, y = make_regression(n_samples=1_000_000, n_features=50, noise=1.0, random_state=0)
-    save(directory, "linreg", x, y, x[:100_000], y[:100_000])
-    x, y = make_classification(n_samples=100_000, n_features=20, random_state=0)
-    xtr, xte, ytr, yte = train_test_split(x, y, test_size=0.2, random_state=0)
-    save(directory, "logistic", xtr, ytr, xte, yte)
-    save(directory, "knn", xtr[:20_000], ytr[:20_000], xte[:5_000], yte[:5_000])
-    x, y = make_regression(n_samples=200_000, n_features=100, n_informative=10, noise=5.0, random_state=1)
-    xtr, xte, ytr, yte = train_test_split(x, y, test_size=0.2, random_state=0)
-    save(directory, "lasso", xtr, ytr, xte, yte)
-    x, y = make_classification(n_samples=10_000, n_features=20, random_state=0)
-    xtr, xte, ytr, yte = train_test_split(x, y, test_size=0.2, random_state=0)
-    save(directory, "svc", xtr, ytr, xte, yte)
+    if not names or "linreg" in names:
+        x, y = make_regression(n_samples=1_000_000, n_features=50, noise=1.0, random_state=0)
+        save(directory, "linreg", x, y, x[:100_000], y[:100_000])
+    if not names or "logistic" in names:
+        x, y = make_classification(n_samples=100_000, n_features=20, random_state=0)
+        xtr, xte, ytr, yte = train_test_split(x, y, test_size=0.2, random_state=0)
+        save(directory, "logistic", xtr, ytr, xte, yte)
+        save(directory, "knn", xtr[:20_000], ytr[:20_000], xte[:5_000], yte[:5_000])
+    if not names or "lasso" in names:
+        x, y = make_regression(n_samples=200_000, n_features=100, n_informative=10, noise=5.0, random_state=1)
+        xtr, xte, ytr, yte = train_test_split(x, y, test_size=0.2, random_state=0)
+        save(directory, "lasso", xtr, ytr, xte, yte)
+    if not names or "svc" in names:
+        x, y = make_classification(n_samples=10_000, n_features=20, random_state=0)
+        xtr, xte, ytr, yte = train_test_split(x, y, test_size=0.2, random_state=0)
+        save(directory, "svc", xtr, ytr, xte, yte)
+    if not names or "multiclass" in names:
+        x, y = make_classification(n_samples=20_000, n_features=20, n_informative=10, n_classes=6, n_clusters_per_class=2,
+                                   flip_y=0.05, random_state=5)
+        xtr, xte, ytr, yte = train_test_split(x, y, test_size=0.2, random_state=0)
+        save(directory, "multiclass", xtr, ytr, xte, yte)
 
 
 def load(directory, name):
@@ -64,7 +75,8 @@ def load(directory, name):
 
 
 def run(directory, task, repeats):
-    data = {"ridge": "linreg", "svc_noshrink": "svc", "logistic_l1": "logistic", "logistic_l1_saga": "logistic"}.get(task, task)
+    data = {"ridge": "linreg", "svc_noshrink": "svc", "logistic_l1": "logistic", "logistic_l1_saga": "logistic",
+            "logistic_l1_multinomial": "multiclass"}.get(task, task)
     x_train, y_train, x_test, y_test = load(directory, data)
     make = {
         "linreg": LinearRegression,
@@ -72,6 +84,7 @@ def run(directory, task, repeats):
         "logistic": LogisticRegression,
         "logistic_l1": lambda: LogisticRegression(penalty="l1", solver="liblinear", C=1.0),
         "logistic_l1_saga": lambda: LogisticRegression(penalty="l1", solver="saga", C=1.0),
+        "logistic_l1_multinomial": lambda: LogisticRegression(penalty="l1", solver="saga", C=1.0),
         "lasso": lambda: Lasso(alpha=1.0),
         "svc": SVC,
         "svc_noshrink": lambda: SVC(shrinking=False),
@@ -86,7 +99,7 @@ def run(directory, task, repeats):
         start = time.perf_counter()
         predicted = model.predict(x_test)
         predicts.append(time.perf_counter() - start)
-    classifier = task in ("logistic", "logistic_l1", "logistic_l1_saga", "svc", "svc_noshrink", "knn")
+    classifier = task in ("logistic", "logistic_l1", "logistic_l1_saga", "logistic_l1_multinomial", "svc", "svc_noshrink", "knn")
     score = accuracy_score(y_test, predicted) if classifier else r2_score(y_test, predicted)
     result = {"fit": float(np.median(fits)), "predict": float(np.median(predicts)), "score": float(score)}
     if task.startswith("logistic"):
@@ -98,6 +111,6 @@ def run(directory, task, repeats):
 
 if __name__ == "__main__":
     if sys.argv[1] == "gen":
-        generate(sys.argv[2])
+        generate(sys.argv[2], sys.argv[3:])
     else:
         run(sys.argv[2], sys.argv[3], int(sys.argv[4]))

@@ -4,6 +4,7 @@ using System.Runtime.InteropServices;
 using System.Text.Json;
 using NetLearn.Data;
 using NetLearn.Estimators;
+using NetLearn.LinearAlgebra;
 using NetLearn.Linear;
 using NetLearn.Metrics;
 using NetLearn.Neighbors;
@@ -19,7 +20,7 @@ namespace NetLearn.Bench;
 /// </summary>
 internal static class LinearPeer
 {
-    private static readonly string[] AllTasks = ["linreg", "ridge", "logistic", "logistic_l1", "logistic_l1_saga", "lasso", "svc", "svc_noshrink", "knn"];
+    private static readonly string[] AllTasks = ["linreg", "ridge", "logistic", "logistic_l1", "logistic_l1_saga", "logistic_l1_multinomial", "lasso", "svc", "svc_noshrink", "knn"];
 
     public static void Run(string[] args)
     {
@@ -31,15 +32,19 @@ internal static class LinearPeer
         {
             Python(script, ["gen", folder], threads: Environment.ProcessorCount);
         }
+        else if (!File.Exists(Path.Combine(folder, "multiclass.json")))
+        {
+            Python(script, ["gen", folder, "multiclass"], threads: Environment.ProcessorCount);
+        }
 
         int threads = Environment.ProcessorCount;
         Console.WriteLine(FormattableString.Invariant($"threads: {threads} (both sides)"));
         Console.WriteLine($"{"task",-10} {"rows",9} {"cols",5} {"fit NetLearn",13} {"fit sklearn",12} {"ratio",7} {"predict NL",11} {"predict sk",11} {"score NL",9} {"score sk",9}");
         foreach (string task in tasks)
         {
-            string data = task switch { "ridge" => "linreg", "svc_noshrink" => "svc", "logistic_l1" or "logistic_l1_saga" => "logistic", _ => task };
+            string data = task switch { "ridge" => "linreg", "svc_noshrink" => "svc", "logistic_l1" or "logistic_l1_saga" => "logistic", "logistic_l1_multinomial" => "multiclass", _ => task };
             var (xTrain, yTrain, xTest, yTest) = Load(folder, data);
-            bool classifier = task is "logistic" or "logistic_l1" or "logistic_l1_saga" or "svc" or "svc_noshrink" or "knn";
+            bool classifier = task is "logistic" or "logistic_l1" or "logistic_l1_saga" or "logistic_l1_multinomial" or "svc" or "svc_noshrink" or "knn";
             Column target = classifier ? new NumericColumn("y", yTrain) : new NumericColumn("y", yTrain);
             Func<IEstimator> create = task switch
             {
@@ -47,7 +52,7 @@ internal static class LinearPeer
                 "ridge" => () => new Ridge(new RidgeOptions { Alpha = 1.0 }),
                 "logistic" => () => new LogisticRegression(),
                 "logistic_l1" => () => new LogisticRegression(new LogisticRegressionOptions { Penalty = Penalty.L1, Solver = LogisticSolver.Liblinear, C = 1.0 }),
-                "logistic_l1_saga" => () => new LogisticRegression(new LogisticRegressionOptions { Penalty = Penalty.L1, Solver = LogisticSolver.Saga, C = 1.0 }),
+                "logistic_l1_saga" or "logistic_l1_multinomial" => () => new LogisticRegression(new LogisticRegressionOptions { Penalty = Penalty.L1, Solver = LogisticSolver.Saga, C = 1.0 }),
                 "lasso" => () => new Lasso(new LassoOptions { Alpha = 1.0 }),
                 "svc" => () => new Svc(),
                 "svc_noshrink" => () => new Svc(new SvcOptions { Shrinking = false }),
@@ -96,12 +101,17 @@ internal static class LinearPeer
         }
     }
 
-    // The binary problem's objective at coefficients w (intercept last): Σ logloss + penalty with C = 1 (l2: ½‖w‖²;
+    // The problem's objective at coefficients w (intercept last): Σ logloss + penalty with C = 1 (l2: ½‖w‖²;
     // l1: ‖w‖₁, the intercept included for liblinear, whose intercept is a penalised feature of value 1).
     private static double Objective(string task, Table x, double[] y, double[] w)
     {
         var m = x.ToMatrix();
         int p = m.Columns;
+        if (task == "logistic_l1_multinomial")
+        {
+            return MultinomialObjective(m, y, w);
+        }
+
         double loss = 0;
         for (int r = 0; r < m.Rows; r++)
         {
@@ -116,6 +126,26 @@ internal static class LinearPeer
             "logistic_l1" => loss + System.Numerics.Tensors.TensorPrimitives.SumOfMagnitudes<double>(w),
             _ => loss + System.Numerics.Tensors.TensorPrimitives.SumOfMagnitudes<double>(coef),
         };
+    }
+
+    // k classes (labels 0..k−1): w = k rows of p coefficients, then k intercepts; Σ (log Σ_c e^{z_c} − z_y) + ‖coef‖₁.
+    private static double MultinomialObjective(Matrix m, double[] y, double[] w)
+    {
+        int p = m.Columns, k = w.Length / (p + 1);
+        var z = new double[k];
+        double loss = 0;
+        for (int r = 0; r < m.Rows; r++)
+        {
+            for (int c = 0; c < k; c++)
+            {
+                z[c] = System.Numerics.Tensors.TensorPrimitives.Dot<double>(m.Row(r), w.AsSpan(c * p, p)) + w[(k * p) + c];
+            }
+
+            double max = z.Max();
+            loss += max + Math.Log(z.Sum(v => Math.Exp(v - max))) - z[(int)y[r]];
+        }
+
+        return loss + System.Numerics.Tensors.TensorPrimitives.SumOfMagnitudes<double>(w.AsSpan(0, k * p));
     }
 
     private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
