@@ -37,7 +37,18 @@ public class CategoricalSplitAndMulticlassStepTests
         var partition = new HistGradientBoostingClassifier(Options with { MaxIter = 15, CategoricalSplit = HistCategoricalSplit.Partition }).Fit(x, y);
         Assert.Equal(oneVsRest.PredictProba(x).AsSpan().ToArray(), auto.PredictProba(x).AsSpan().ToArray());
         Assert.NotEqual(partition.PredictProba(x).AsSpan().ToArray(), auto.PredictProba(x).AsSpan().ToArray());
-        Assert.True(HistTrainer.OneVsRestBelowRows == 50_000);
+    }
+
+    [Fact]
+    public void Auto_is_scikit_learns_partition_search_from_50000_rows()
+    {
+        var (x, y) = Categories(seed: 5, rows: HistTrainer.OneVsRestBelowRows, levels: 40, classes: 3);
+        var options = Options with { MaxIter = 2 };
+        var auto = new HistGradientBoostingClassifier(options).Fit(x, y);
+        var partition = new HistGradientBoostingClassifier(options with { CategoricalSplit = HistCategoricalSplit.Partition }).Fit(x, y);
+        var oneVsRest = new HistGradientBoostingClassifier(options with { CategoricalSplit = HistCategoricalSplit.OneVsRest }).Fit(x, y);
+        Assert.Equal(partition.PredictProba(x).AsSpan().ToArray(), auto.PredictProba(x).AsSpan().ToArray());
+        Assert.NotEqual(oneVsRest.PredictProba(x).AsSpan().ToArray(), auto.PredictProba(x).AsSpan().ToArray());
     }
 
     [Fact]
