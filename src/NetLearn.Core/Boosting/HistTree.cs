@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using NetLearn.ModelFiles;
 
 namespace NetLearn.Boosting;
@@ -43,6 +44,7 @@ internal sealed class HistTree
     public int NodeCount => Left.Length;
 
     /// <summary>The leaf value for a row of prediction input (see <see cref="HistBinner.PredictionRows"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public double Predict(ReadOnlySpan<double> row)
     {
         int node = 0;
