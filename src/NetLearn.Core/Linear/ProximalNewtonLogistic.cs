@@ -480,14 +480,7 @@ internal sealed class ProximalNewtonLogistic
     {
         int q = _q, dims = _k * q;
         var hessian = _hessian!;
-        if (_k == 1)
-        {
-            WeightedGram(_hq.AsSpan(0, _n), hessian);
-        }
-        else
-        {
-            MultinomialHessian(hessian);
-        }
+        FormHessian(hessian);
 
         var hd = _hd;
         Array.Clear(hd);
@@ -526,14 +519,33 @@ internal sealed class ProximalNewtonLogistic
             }
         }
 
+        AddDesignTimes(d, _dz);
+    }
+
+    // The explicit Hessian of the smooth loss at the current curvature weights: XᵀΛX for one class, else the softmax blocks.
+    private void FormHessian(double[] hessian)
+    {
+        if (_k == 1)
+        {
+            WeightedGram(_hq.AsSpan(0, _n), hessian);
+        }
+        else
+        {
+            MultinomialHessian(hessian);
+        }
+    }
+
+    // target (class-major scores) += X·V for coefficients V (k rows of q values).
+    private void AddDesignTimes(double[] coefficients, double[] target)
+    {
         for (int c = 0; c < _k; c++)
         {
-            var dz = _dz.AsSpan(c * _n, _n);
-            for (int j = 0; j < q; j++)
+            var scores = target.AsSpan(c * _n, _n);
+            for (int j = 0; j < _q; j++)
             {
-                if (d[(c * q) + j] != 0)
+                if (coefficients[(c * _q) + j] != 0)
                 {
-                    TensorPrimitives.MultiplyAdd(Column(j), d[(c * q) + j], dz, dz);
+                    TensorPrimitives.MultiplyAdd(Column(j), coefficients[(c * _q) + j], scores, scores);
                 }
             }
         }
@@ -550,24 +562,11 @@ internal sealed class ProximalNewtonLogistic
         var hessian = _hessian ?? throw new InvalidOperationException("This problem is solved without the explicit Hessian.");
         Array.Clear(_z);
         Array.Clear(_dz);
-        for (int c = 0; c < _k; c++)
-        {
-            for (int j = 0; j < q; j++)
-            {
-                TensorPrimitives.MultiplyAdd(Column(j), w[(c * q) + j], _z.AsSpan(c * _n, _n), _z.AsSpan(c * _n, _n));
-                TensorPrimitives.MultiplyAdd(Column(j), direction[(c * q) + j], _dz.AsSpan(c * _n, _n), _dz.AsSpan(c * _n, _n));
-            }
-        }
+        AddDesignTimes(w, _z);
+        AddDesignTimes(direction, _dz);
 
         Derivatives(w, new double[dims], new double[dims]);
-        if (_k == 1)
-        {
-            WeightedGram(_hq.AsSpan(0, _n), hessian);
-        }
-        else
-        {
-            MultinomialHessian(hessian);
-        }
+        FormHessian(hessian);
 
         var product = new double[dims];
         for (int at = 0; at < dims; at++)
