@@ -83,16 +83,28 @@ public static class HyperParameters
             }
             catch (JsonException e)
             {
-                throw new HyperparameterException(key, $"cannot use '{value}' (current value: {options.ToJson()[key]?.ToJsonString() ?? "null"}). Give a value of the same type", e);
+                throw new HyperparameterException(key, $"cannot use '{value}' (current value: {options.ToJson()[key]?.ToJsonString() ?? "null"}). {Expected(options.GetType(), key)}", e);
             }
         }
         catch (JsonException e)
         {
-            throw new HyperparameterException(key, $"cannot use '{value}' (current value: {options.ToJson()[key]?.ToJsonString() ?? "null"}). Give a value of the same type", e);
+            throw new HyperparameterException(key, $"cannot use '{value}' (current value: {options.ToJson()[key]?.ToJsonString() ?? "null"}). {Expected(options.GetType(), key)}", e);
         }
 
         result.Validate();
         return result;
+    }
+
+    // What a value of this hyperparameter looks like: the names an enumeration accepts, otherwise its type.
+    private static string Expected(Type optionsType, string key)
+    {
+        var property = optionsType.GetProperties().FirstOrDefault(p => JsonNamingPolicy.SnakeCaseLower.ConvertName(p.Name) == key);
+        var type = property is null ? null : Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
+        return type is { IsEnum: true }
+            ? $"Give one of: {string.Join(", ", Enum.GetNames(type).Select(JsonNamingPolicy.SnakeCaseLower.ConvertName))}"
+            : type == typeof(bool)
+                ? "Give true or false"
+                : "Give a value of the same type";
     }
 
     private static JsonNode? ParseValue(string value)

@@ -141,6 +141,10 @@ public class CategoricalSplitAndMulticlassStepTests
         }
 
         Assert.Throws<HyperparameterException>(() => new HistGradientBoostingClassifier(Options).WithParameter("categorical_split", "one_hot"));
+        var badSplit = Assert.Throws<HyperparameterException>(() => new HistGradientBoostingClassifier(Options).WithParameter("categorical_split", "one-hot"));
+        Assert.Contains("Give one of: auto, partition, one_vs_rest", badSplit.Message);
+        var badStep = Assert.Throws<HyperparameterException>(() => new HistGradientBoostingClassifier(Options).WithParameter("scale_multiclass_step", "maybe"));
+        Assert.Contains("Give true or false", badStep.Message);
     }
 
     [Fact]
